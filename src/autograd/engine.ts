@@ -1,0 +1,141 @@
+// The backward engine: topological order over graph nodes, gradient accumulation, hooks, retainGraph.
+import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { onesLike } from '../tensor/creation.js';
+import { sameShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import { AccumulateGrad, type Node, gradEdge } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep saved tensors so the graph can be walked again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** Nodes reachable from root, in an order where every node precedes the nodes it sends gradients to. */
+function topoOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>([root]);
+  // Iterative post-order DFS: deep graphs (long RNN unrolls) must not overflow the JS stack.
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    if (i < node.next.length) {
+      top[1]++;
+      const nx = node.next[i];
+      if (nx && !seen.has(nx)) {
+        seen.add(nx);
+        stack.push([nx, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order.reverse();
+}
+
+function ones(t: Tensor): Tensor {
+  return onesLike(t);
+}
+
+function rootGradient(root: Tensor, gradient: Tensor | null | undefined): Tensor {
+  if (!root.requiresGrad) {
+    throw new AutogradError('backward: element 0 of tensors does not require grad and does not have a gradFn');
+  }
+  if (gradient == null) {
+    if (root.numel() !== 1) {
+      throw new AutogradError(`backward: grad can be implicitly created only for scalar outputs; got a tensor of shape ${fmtShape(root.shape)}, pass a gradient of the same shape`);
+    }
+    return ones(root);
+  }
+  if (!sameShape(gradient.shape, root.shape)) {
+    throw new ShapeError(`backward: mismatch in shape: gradient has shape ${fmtShape(gradient.shape)} but the output has shape ${fmtShape(root.shape)}`);
+  }
+  return gradient;
+}
+
+/**
+ * Walks the graph from root in topological order. Without `targets`, leaves accumulate into .grad;
+ * with targets, the total gradient reaching each target node is returned and no .grad is touched.
+ */
+function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<Node> | null): Map<Node, Tensor> {
+  const rootNode = gradEdge(root)!;
+  const captured = new Map<Node, Tensor>();
+  const run = (): void => {
+    const grads = new Map<Node, Tensor>([[rootNode, g]]);
+    for (const node of topoOrder(rootNode)) {
+      let gin = grads.get(node);
+      if (!gin) continue;
+      grads.delete(node);
+      for (const h of node.preHooks) gin = h(gin) ?? gin;
+      if (targets?.has(node)) captured.set(node, gin);
+      if (node instanceof AccumulateGrad) {
+        if (!targets) accumulate(node.variable, gin, opts.createGraph ?? false);
+        continue;
+      }
+      const outs = node.apply(gin);
+      if (!opts.retainGraph) node.release();
+      for (let i = 0; i < node.next.length; i++) {
+        const nx = node.next[i];
+        const gi = outs[i];
+        if (!nx || !gi) continue;
+        const prev = grads.get(nx);
+        grads.set(nx, prev ? prev.add(gi) : gi);
+      }
+    }
+  };
+  if (opts.createGraph) enableGrad(run);
+  else noGrad(run);
+  return captured;
+}
+
+/**
+ * Computes d(root)/d(leaf) for every leaf that requires grad and accumulates it into leaf.grad.
+ * A non-scalar root needs an explicit `gradient` of its shape (the vector in the vector-Jacobian product).
+ * @example loss.backward(); w.grad
+ */
+export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  execute(root, rootGradient(root, gradient), opts, null);
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  for (const h of leaf._hooks) g = h(g) ?? g;
+  if (!sameShape(g.shape, leaf.shape)) {
+    throw new ShapeError(`backward: gradient of shape ${fmtShape(g.shape)} does not match its leaf of shape ${fmtShape(leaf.shape)} (internal error in an op's backward)`);
+  }
+  if (leaf.grad === null) {
+    // Own the gradient: an op's backward may hand the same tensor to several inputs.
+    leaf.grad = createGraph ? g : g.detach().clone();
+  } else if (createGraph) {
+    leaf.grad = leaf.grad.add(g);
+  } else {
+    const acc = leaf.grad;
+    noGrad(() => acc.add_(g));
+  }
+}
+
+/**
+ * torch.autograd.grad: gradients of output w.r.t. inputs, returned instead of accumulated into .grad.
+ * @example const [dx] = grad(y, [x], { createGraph: true })
+ */
+export function grad(
+  output: Tensor, inputs: Tensor[],
+  opts: BackwardOptions & { gradOutput?: Tensor; allowUnused?: boolean } = {},
+): (Tensor | null)[] {
+  const nodes = inputs.map((x) => {
+    if (!x.requiresGrad) throw new AutogradError('grad: one of the differentiated tensors does not require grad');
+    return gradEdge(x)!;
+  });
+  const captured = execute(output, rootGradient(output, opts.gradOutput),
+    { retainGraph: opts.retainGraph ?? opts.createGraph, createGraph: opts.createGraph }, new Set(nodes));
+  return nodes.map((n) => {
+    const r = captured.get(n) ?? null;
+    if (r === null && !opts.allowUnused) {
+      throw new AutogradError('grad: one of the differentiated tensors appears to not have been used in the graph; set allowUnused: true if this is the desired behavior');
+    }
+    return r;
+  });
+}

@@ -1,0 +1,34 @@
+// Backend selection: the active backend, and setBackend('js' | 'wasm') with fallback to js.
+import { ArgumentError } from '../tensor/errors.js';
+import type { Backend } from './backend.js';
+import { JsBackend } from './js/js-backend.js';
+
+export type { Backend, View } from './backend.js';
+export const jsBackend = new JsBackend();
+
+const registry = new Map<string, () => Backend | null>([['js', () => jsBackend]]);
+let active: Backend = jsBackend;
+
+/** Makes a backend available to setBackend (the wasm backend registers itself when loaded). */
+export function registerBackend(name: string, factory: () => Backend | null): void {
+  registry.set(name, factory);
+}
+
+/** The backend kernels currently run on. */
+export function getBackend(): Backend {
+  return active;
+}
+
+/** Selects the kernel backend; throws if it is unknown or unavailable on this engine. */
+export function setBackend(name: string): Backend {
+  const factory = registry.get(name);
+  if (!factory) throw new ArgumentError(`setBackend: unknown backend '${name}'; available: ${[...registry.keys()].join(', ')}`);
+  const be = factory();
+  if (!be) throw new ArgumentError(`setBackend: backend '${name}' is not available on this engine (WebAssembly SIMD missing?)`);
+  active = be;
+  return be;
+}
+
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}

@@ -1,0 +1,179 @@
+// The reference `js` backend: every kernel, always correct, with contiguous fast paths.
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Backend, ReduceOp, ScanOp, View } from '../backend.js';
+import { type BinaryOp, type UnaryOp, binaryRuns, unaryRuns } from './elementwise-kernels.js';
+
+/** Merges adjacent dims that every operand can traverse as one (fewer, longer inner loops). */
+export function coalesce(shape: readonly number[], stridesList: (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && stridesList.every((st, k) => outStrides[k]![last] === st[d]! * size)) {
+      outShape[last]! *= size;
+      stridesList.forEach((st, k) => { outStrides[k]![last] = st[d]!; });
+    } else {
+      outShape.push(size);
+      stridesList.forEach((st, k) => outStrides[k]!.push(st[d]!));
+    }
+  }
+  if (outShape.length === 0) { outShape.push(1); outStrides.forEach((s) => s.push(1)); }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Walks the outer dims of a coalesced layout, calling row(outStart, offsets...) once per innermost row.
+ * `offs` holds the running offsets of each operand.
+ */
+export function forEachRow(shape: number[], strides: number[][], base: number[], row: (o: number, offs: number[]) => void): void {
+  const nd = shape.length;
+  const inner = shape[nd - 1]!;
+  let total = 1;
+  for (const s of shape) total *= s;
+  if (total === 0) return;
+  const idx = new Array<number>(nd).fill(0);
+  const offs = [...base];
+  for (let o = 0; o < total; o += inner) {
+    row(o, offs);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      for (let k = 0; k < offs.length; k++) offs[k]! += strides[k]![d]!;
+      if (idx[d]! < shape[d]!) break;
+      for (let k = 0; k < offs.length; k++) offs[k]! -= strides[k]![d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+export class JsBackend implements Backend {
+  readonly name: string = 'js';
+
+  unary(op: UnaryOp, x: View, out: TypedArray): void {
+    const run = unaryRuns[op];
+    const { shape, strides } = coalesce(x.shape, [x.strides]);
+    const st = strides[0]!;
+    const inner = shape[shape.length - 1]!;
+    const innerStride = st[st.length - 1]!;
+    forEachRow(shape, strides, [x.offset], (o, offs) => run(out, o, x.data, offs[0]!, innerStride, inner));
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
+    const run = binaryRuns[op];
+    const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
+    const nd = shape.length;
+    const inner = shape[nd - 1]!;
+    const as = strides[0]![nd - 1]!;
+    const bs = strides[1]![nd - 1]!;
+    forEachRow(shape, strides, [a.offset, b.offset], (o, offs) => run(out, o, a.data, offs[0]!, as, b.data, offs[1]!, bs, inner));
+  }
+
+  where(c: View, a: View, b: View, out: TypedArray): void {
+    const { shape, strides } = coalesce(c.shape, [c.strides, a.strides, b.strides]);
+    const nd = shape.length;
+    const inner = shape[nd - 1]!;
+    const [cs, as, bs] = strides.map((s) => s[nd - 1]!) as [number, number, number];
+    const cd = c.data, ad = a.data, bd = b.data;
+    forEachRow(shape, strides, [c.offset, a.offset, b.offset], (o, offs) => {
+      const ci = offs[0]!, ai = offs[1]!, bi = offs[2]!;
+      for (let i = 0; i < inner; i++) out[o + i] = cd[ci + i * cs] !== 0 ? ad[ai + i * as]! : bd[bi + i * bs]!;
+    });
+  }
+
+  reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * size * inner;
+      if (op === 'sum') {
+        acc.fill(0);
+        for (let r = 0; r < size; r++) { const s = base + r * inner; for (let i = 0; i < inner; i++) acc[i] += x[s + i]!; }
+      } else if (op === 'prod') {
+        acc.fill(1);
+        for (let r = 0; r < size; r++) { const s = base + r * inner; for (let i = 0; i < inner; i++) acc[i] *= x[s + i]!; }
+      } else if (op === 'max') {
+        acc.fill(-Infinity);
+        for (let r = 0; r < size; r++) {
+          const s = base + r * inner;
+          for (let i = 0; i < inner; i++) { const v = x[s + i]!; if (v > acc[i]! || v !== v) acc[i] = v; }
+        }
+        for (let i = 0; i < inner; i++) if (acc[i] !== acc[i]) continue; // NaN propagates (already stored)
+      } else {
+        acc.fill(Infinity);
+        for (let r = 0; r < size; r++) {
+          const s = base + r * inner;
+          for (let i = 0; i < inner; i++) { const v = x[s + i]!; if (v < acc[i]! || v !== v) acc[i] = v; }
+        }
+      }
+      // A NaN stays once seen: comparisons with NaN are false, so later values cannot displace it.
+      out.set(acc as never, o * inner);
+    }
+  }
+
+  argReduce(op: 'max' | 'min', x: TypedArray, outer: number, size: number, inner: number, outVals: TypedArray, outIdx: Int32Array): void {
+    const isMax = op === 'max';
+    for (let o = 0; o < outer; o++) {
+      const base = o * size * inner;
+      for (let i = 0; i < inner; i++) {
+        let best = x[base + i]!;
+        let bi = 0;
+        if (best === best) {
+          for (let r = 1; r < size; r++) {
+            const v = x[base + r * inner + i]!;
+            if (v !== v) { best = v; bi = r; break; }
+            if (isMax ? v > best : v < best) { best = v; bi = r; }
+          }
+        }
+        outVals[o * inner + i] = best;
+        outIdx[o * inner + i] = bi;
+      }
+    }
+  }
+
+  scan(op: ScanOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(op === 'cumsum' ? 0 : 1);
+      const base = o * size * inner;
+      for (let r = 0; r < size; r++) {
+        const s = base + r * inner;
+        if (op === 'cumsum') for (let i = 0; i < inner; i++) out[s + i] = acc[i] += x[s + i]!;
+        else for (let i = 0; i < inner; i++) out[s + i] = acc[i] *= x[s + i]!;
+      }
+    }
+  }
+
+  matmul(
+    a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
+    b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
+    m: number, n: number, k: number, out: TypedArray,
+  ): void {
+    const packA = acs !== 1 ? new Float64Array(m * k) : null;
+    const packB = bcs !== 1 || brs !== n ? new Float64Array(k * n) : null;
+    const acc = new Float64Array(n);
+    for (let bt = 0; bt < aOffsets.length; bt++) {
+      let A: TypedArray = a, aOff = aOffsets[bt]!, aRow = ars;
+      let B: TypedArray = b, bOff = bOffsets[bt]!;
+      if (packA) {
+        for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) packA[i * k + p] = a[aOff + i * ars + p * acs]!;
+        A = packA; aOff = 0; aRow = k;
+      }
+      if (packB) {
+        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) packB[p * n + j] = b[bOff + p * brs + j * bcs]!;
+        B = packB; bOff = 0;
+      }
+      const o = bt * m * n;
+      for (let i = 0; i < m; i++) {
+        acc.fill(0);
+        const ai = aOff + i * aRow;
+        for (let p = 0; p < k; p++) {
+          const av = A[ai + p]!;
+          const bRow = bOff + p * n;
+          for (let j = 0; j < n; j++) acc[j] += av * B[bRow + j]!;
+        }
+        const oi = o + i * n;
+        for (let j = 0; j < n; j++) out[oi + j] = acc[j]!;
+      }
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// Contiguous float32 elementwise kernels, row-wise softmax/reductions and fused optimizer steps.
+// Four lanes at a time; the 0-3 leftover elements go through the same vector code in one partial
+// vector, so the tail rounds exactly like the body.
+import { vexp, vlog, vtanh, vsigmoid, vgeluErf, vgeluTanh } from './vmath';
+
+// Binary op codes (shared with kernels.ts).
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
+// Unary op codes.
+const EXP = 0, LOG = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_TANH = 5, RELU = 6, NEG = 7,
+  SQRT = 8, ABS = 9;
+
+// @ts-ignore: decorator
+@inline function bin(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case ADD: return f32x4.add(a, b);
+    case SUB: return f32x4.sub(a, b);
+    case MUL: return f32x4.mul(a, b);
+    case DIV: return f32x4.div(a, b);
+    case MAX: return f32x4.max(a, b);
+    default: return f32x4.min(a, b);
+  }
+}
+
+// Loads/stores of n ≤ 4 floats as one vector (lanes past n read as 0 and are not stored).
+// @ts-ignore: decorator
+@inline function loadPartial(p: usize, n: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+// @ts-ignore: decorator
+@inline function storePartial(p: usize, v: v128, n: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+// One loop per op so each body is branch-free after inlining.
+function binaryVV(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, bin(op, v128.load(a + o), v128.load(b + o)));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 << 2;
+    storePartial(out + o, bin(op, loadPartial(a + o, n - n4), loadPartial(b + o, n - n4)), n - n4);
+  }
+}
+
+/** out[i] = a[i] op b[i] for op in add/sub/mul/div/maximum/minimum. out may alias a or b. */
+export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  switch (op) {
+    case ADD: binaryVV(ADD, a, b, out, n); break;
+    case SUB: binaryVV(SUB, a, b, out, n); break;
+    case MUL: binaryVV(MUL, a, b, out, n); break;
+    case DIV: binaryVV(DIV, a, b, out, n); break;
+    case MAX: binaryVV(MAX, a, b, out, n); break;
+    default: binaryVV(MIN, a, b, out, n);
+  }
+}
+
+function binaryVSImpl(op: i32, a: usize, s: f32, scalarFirst: i32, out: usize, n: i32): void {
+  const sv = f32x4.splat(s);
+  const n4 = n & ~3;
+  if (scalarFirst != 0) {
+    for (let i = 0; i < n4; i += 4) { const o = <usize>i << 2; v128.store(out + o, bin(op, sv, v128.load(a + o))); }
+    if (n4 < n) { const o = <usize>n4 << 2; storePartial(out + o, bin(op, sv, loadPartial(a + o, n - n4)), n - n4); }
+  } else {
+    for (let i = 0; i < n4; i += 4) { const o = <usize>i << 2; v128.store(out + o, bin(op, v128.load(a + o), sv)); }
+    if (n4 < n) { const o = <usize>n4 << 2; storePartial(out + o, bin(op, loadPartial(a + o, n - n4), sv), n - n4); }
+  }
+}
+
+/** out[i] = a[i] op s (scalarFirst = 0) or s op a[i] (scalarFirst = 1). */
+export function binaryScalar(op: i32, a: usize, s: f32, scalarFirst: i32, out: usize, n: i32): void {
+  switch (op) {
+    case ADD: binaryVSImpl(ADD, a, s, scalarFirst, out, n); break;
+    case SUB: binaryVSImpl(SUB, a, s, scalarFirst, out, n); break;
+    case MUL: binaryVSImpl(MUL, a, s, scalarFirst, out, n); break;
+    case DIV: binaryVSImpl(DIV, a, s, scalarFirst, out, n); break;
+    case MAX: binaryVSImpl(MAX, a, s, scalarFirst, out, n); break;
+    default: binaryVSImpl(MIN, a, s, scalarFirst, out, n);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function un(op: i32, x: v128): v128 {
+  switch (op) {
+    case EXP: return vexp(x);
+    case LOG: return vlog(x);
+    case TANH: return vtanh(x);
+    case SIGMOID: return vsigmoid(x);
+    case GELU: return vgeluErf(x);
+    case GELU_TANH: return vgeluTanh(x);
+    case RELU: return f32x4.max(x, f32x4.splat(0)); // NaN stays NaN, like torch.relu
+    case NEG: return f32x4.neg(x);
+    case SQRT: return f32x4.sqrt(x);
+    default: return f32x4.abs(x);
+  }
+}
+
+function unaryImpl(op: i32, x: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) { const o = <usize>i << 2; v128.store(out + o, un(op, v128.load(x + o))); }
+  if (n4 < n) { const o = <usize>n4 << 2; storePartial(out + o, un(op, loadPartial(x + o, n - n4)), n - n4); }
+}
+
+/** out[i] = f(x[i]) for f in exp/log/tanh/sigmoid/gelu/geluTanh/relu/neg/sqrt/abs. out may alias x. */
+export function unary(op: i32, x: usize, out: usize, n: i32): void {
+  switch (op) {
+    case EXP: unaryImpl(EXP, x, out, n); break;
+    case LOG: unaryImpl(LOG, x, out, n); break;
+    case TANH: unaryImpl(TANH, x, out, n); break;
+    case SIGMOID: unaryImpl(SIGMOID, x, out, n); break;
+    case GELU: unaryImpl(GELU, x, out, n); break;
+    case GELU_TANH: unaryImpl(GELU_TANH, x, out, n); break;
+    case RELU: unaryImpl(RELU, x, out, n); break;
+    case NEG: unaryImpl(NEG, x, out, n); break;
+    case SQRT: unaryImpl(SQRT, x, out, n); break;
+    default: unaryImpl(ABS, x, out, n);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+// @ts-ignore: decorator
+@inline function hmax(v: v128): f32 {
+  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+function rowMax(x: usize, cols: i32): f32 {
+  const n4 = cols & ~3;
+  let m = f32x4.splat(-Infinity);
+  for (let i = 0; i < n4; i += 4) m = f32x4.max(m, v128.load(x + (<usize>i << 2)));
+  let r = hmax(m);
+  for (let i = n4; i < cols; i++) r = max(r, load<f32>(x + (<usize>i << 2)));
+  return r;
+}
+
+function rowSum(x: usize, cols: i32): f32 {
+  const n4 = cols & ~3;
+  let s = f32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) s = f32x4.add(s, v128.load(x + (<usize>i << 2)));
+  let r = hsum(s);
+  for (let i = n4; i < cols; i++) r += load<f32>(x + (<usize>i << 2));
+  return r;
+}
+
+/** out[r] = Σ_c x[r, c] (rows x cols, contiguous). Four lane partial sums: pairwise-ish accuracy. */
+export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), rowSum(x + (<usize>(r * cols) << 2), cols));
+}
+
+/** out[r] = max_c x[r, c]; NaN anywhere in the row gives NaN (torch.amax). cols = 0 gives -Inf. */
+export function maxRows(x: usize, rows: i32, cols: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), rowMax(x + (<usize>(r * cols) << 2), cols));
+}
+
+/** Softmax over the last dim: out[r, c] = e^{x[r,c] − max_r} / Σ_c e^{x[r,c] − max_r}. out may alias x.
+ *  log != 0 gives logSoftmax: x − max − ln Σ e^{x − max}. */
+export function softmaxRows(x: usize, rows: i32, cols: i32, out: usize, log: i32): void {
+  const n4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    const or = out + (<usize>(r * cols) << 2);
+    const mx = f32x4.splat(rowMax(xr, cols));
+    let s = f32x4.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const d = f32x4.sub(v128.load(xr + o), mx);
+      const e = vexp(d);
+      s = f32x4.add(s, e);
+      v128.store(or + o, log != 0 ? d : e);
+    }
+    let sum = hsum(s);
+    if (n4 < cols) {
+      const o = <usize>n4 << 2;
+      const d = f32x4.sub(loadPartial(xr + o, cols - n4), mx);
+      const e = vexp(d);
+      sum += f32x4.extract_lane(e, 0);
+      if (cols - n4 > 1) sum += f32x4.extract_lane(e, 1);
+      if (cols - n4 > 2) sum += f32x4.extract_lane(e, 2);
+      storePartial(or + o, log != 0 ? d : e, cols - n4);
+    }
+    if (log != 0) {
+      const ls = f32x4.splat(f32x4.extract_lane(vlog(f32x4.splat(sum)), 0));
+      for (let i = 0; i < n4; i += 4) { const o = <usize>i << 2; v128.store(or + o, f32x4.sub(v128.load(or + o), ls)); }
+      for (let i = n4; i < cols; i++) { const o = <usize>i << 2; store<f32>(or + o, load<f32>(or + o) - f32x4.extract_lane(ls, 0)); }
+    } else {
+      const inv = f32x4.splat(1 / sum);
+      for (let i = 0; i < n4; i += 4) { const o = <usize>i << 2; v128.store(or + o, f32x4.mul(v128.load(or + o), inv)); }
+      for (let i = n4; i < cols; i++) { const o = <usize>i << 2; store<f32>(or + o, load<f32>(or + o) * f32x4.extract_lane(inv, 0)); }
+    }
+  }
+}
+
+/**
+ * SGD with momentum, in place (torch.optim.SGD):
+ *   g ← ±grad + λp;  buf ← g (first step) or μ·buf + (1−τ)·g;  g ← g + μ·buf (Nesterov) or buf;  p ← p − lr·g
+ * momentum = 0 skips the buffer (buf may be 0).
+ */
+export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
+                        weightDecay: f32, nesterov: i32, maximize: i32, firstStep: i32): void {
+  const vlr = f32x4.splat(lr), vmu = f32x4.splat(momentum), vdamp = f32x4.splat(1 - dampening);
+  const vwd = f32x4.splat(weightDecay);
+  const n4 = n & ~3;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const w = i < n4 ? 4 : n - i;
+    const pv = w == 4 ? v128.load(p + o) : loadPartial(p + o, w);
+    let g = w == 4 ? v128.load(grad + o) : loadPartial(grad + o, w);
+    if (maximize != 0) g = f32x4.neg(g);
+    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, pv));
+    if (momentum != 0) {
+      let b: v128;
+      if (firstStep != 0) b = g;
+      else {
+        const bo = w == 4 ? v128.load(buf + o) : loadPartial(buf + o, w);
+        b = f32x4.add(f32x4.mul(vmu, bo), f32x4.mul(vdamp, g));
+      }
+      if (w == 4) v128.store(buf + o, b); else storePartial(buf + o, b, w);
+      g = nesterov != 0 ? f32x4.add(g, f32x4.mul(vmu, b)) : b;
+    }
+    const np = f32x4.sub(pv, f32x4.mul(vlr, g));
+    if (w == 4) v128.store(p + o, np); else storePartial(p + o, np, w);
+  }
+}
+
+/**
+ * Adam / AdamW, in place (torch.optim.Adam / AdamW, amsgrad = false):
+ *   AdamW: p ← p(1 − lr·λ)      Adam: g ← g + λp
+ *   m ← β₁m + (1−β₁)g   v ← β₂v + (1−β₂)g²   p ← p − stepSize·m / (√v · invSqrtBc2 + ε)
+ * with stepSize = lr/(1−β₁ᵗ) and invSqrtBc2 = 1/√(1−β₂ᵗ), computed by the caller in float64.
+ */
+export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
+                         eps: f32, weightDecay: f32, decoupled: i32, maximize: i32, stepSize: f32,
+                         invSqrtBc2: f32): void {
+  const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1);
+  const vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2);
+  const veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(invSqrtBc2);
+  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(1 - lr * weightDecay);
+  const n4 = n & ~3;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const w = i < n4 ? 4 : n - i;
+    let pv = w == 4 ? v128.load(p + o) : loadPartial(p + o, w);
+    let g = w == 4 ? v128.load(grad + o) : loadPartial(grad + o, w);
+    if (maximize != 0) g = f32x4.neg(g);
+    if (weightDecay != 0) {
+      if (decoupled != 0) pv = f32x4.mul(pv, vdecay);
+      else g = f32x4.add(g, f32x4.mul(vwd, pv));
+    }
+    let mv = w == 4 ? v128.load(m + o) : loadPartial(m + o, w);
+    let vv = w == 4 ? v128.load(v + o) : loadPartial(v + o, w);
+    mv = f32x4.add(f32x4.mul(vb1, mv), f32x4.mul(vb1c, g));
+    vv = f32x4.add(f32x4.mul(vb2, vv), f32x4.mul(vb2c, f32x4.mul(g, g)));
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), vbc2), veps);
+    pv = f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom)));
+    if (w == 4) { v128.store(p + o, pv); v128.store(m + o, mv); v128.store(v + o, vv); }
+    else { storePartial(p + o, pv, w); storePartial(m + o, mv, w); storePartial(v + o, vv, w); }
+  }
+}

@@ -1,0 +1,254 @@
+// SGEMM C = alpha·op(A)·op(B) + beta·C on raw pointers: Goto-style packing, MC/KC/NC cache blocking,
+// register-blocked micro-kernels (4x8 and 2x16). Row-major; op() = transpose when trans != 0.
+// Kernels never allocate: the caller hands in a per-thread workspace of workspaceFloats() floats.
+
+// Cache blocking. KC·NR·4 bytes of packed B (8 KiB) stay in L1 across a column of micro-tiles;
+// MC·KC·4 bytes of packed A (64 KiB) stay in L2; KC·NC·4 bytes of packed B (1 MiB) in L2/L3.
+const MC: i32 = 64;
+const KC: i32 = 256;
+const NC: i32 = 1024;
+const TILE_FLOATS: i32 = 64; // scratch for a partial edge tile (MR·NR ≤ 64)
+
+/** Micro-tile shape: 0 = 4x8 (relaxed build default, FMA), 1 = 2x16 (plain build default). */
+let tileShape: i32 = ASC_FEATURE_RELAXED_SIMD ? 0 : 1; // measured: 2x16 is ~4% faster without FMA
+
+export function setTileShape(shape: i32): void { tileShape = shape; }
+export function getTileShape(): i32 { return tileShape; }
+
+/** Floats of workspace one thread needs: packed A block + packed B block + edge tile. */
+export function workspaceFloats(): i32 {
+  return MC * KC + KC * (NC + 16) + TILE_FLOATS;
+}
+
+// a·b + c: a fused multiply-add in the relaxed build, mul+add in the plain one.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// C[0..4) of one row  ←  alpha·acc + beta·C  (beta == 0: C is not read, like BLAS).
+// @ts-ignore: decorator
+@inline function update4(c: usize, acc: v128, alpha: f32, beta: f32): void {
+  let r = f32x4.mul(acc, f32x4.splat(alpha));
+  if (beta != 0) r = madd(v128.load(c), f32x4.splat(beta), r);
+  v128.store(c, r);
+}
+
+// Edge tile: the accumulators were parked in `tile` (mrFull x nrFull, row-major); update the valid part.
+function updateEdge(tile: usize, nrFull: i32, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32): void {
+  for (let i = 0; i < mr; i++) {
+    const crow = c + (<usize>(i * ldc) << 2);
+    const trow = tile + (<usize>(i * nrFull) << 2);
+    for (let j = 0; j < nr; j++) {
+      const v = alpha * load<f32>(trow + (<usize>j << 2));
+      const p = crow + (<usize>j << 2);
+      store<f32>(p, beta == 0 ? v : v + beta * load<f32>(p));
+    }
+  }
+}
+
+// 4x8 micro-kernel: 8 accumulators + 2 B vectors + 1 A splat = 11 of 16 xmm registers.
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+                   alpha: f32, beta: f32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += 16; pb += 32;
+  }
+  if (mr == 4 && nr == 8) {
+    const ld = <usize>ldc << 2;
+    update4(c, c00, alpha, beta); update4(c + 16, c01, alpha, beta); c += ld;
+    update4(c, c10, alpha, beta); update4(c + 16, c11, alpha, beta); c += ld;
+    update4(c, c20, alpha, beta); update4(c + 16, c21, alpha, beta); c += ld;
+    update4(c, c30, alpha, beta); update4(c + 16, c31, alpha, beta);
+  } else {
+    v128.store(tile, c00); v128.store(tile, c01, 16);
+    v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+    v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+    v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+    updateEdge(tile, 8, c, ldc, mr, nr, alpha, beta);
+  }
+}
+
+// 2x16 micro-kernel: 8 accumulators + 4 B vectors + 1 A splat (+1 product temp without FMA).
+function kernel2x16(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+                    alpha: f32, beta: f32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const b2 = v128.load(pb, 32);
+    const b3 = v128.load(pb, 48);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01); c02 = madd(a, b2, c02); c03 = madd(a, b3, c03);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11); c12 = madd(a, b2, c12); c13 = madd(a, b3, c13);
+    pa += 8; pb += 64;
+  }
+  if (mr == 2 && nr == 16) {
+    update4(c, c00, alpha, beta); update4(c + 16, c01, alpha, beta);
+    update4(c + 32, c02, alpha, beta); update4(c + 48, c03, alpha, beta);
+    c += <usize>ldc << 2;
+    update4(c, c10, alpha, beta); update4(c + 16, c11, alpha, beta);
+    update4(c + 32, c12, alpha, beta); update4(c + 48, c13, alpha, beta);
+  } else {
+    v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c02, 32); v128.store(tile, c03, 48);
+    v128.store(tile, c10, 64); v128.store(tile, c11, 80); v128.store(tile, c12, 96); v128.store(tile, c13, 112);
+    updateEdge(tile, 16, c, ldc, mr, nr, alpha, beta);
+  }
+}
+
+// Pack an mc x kc block of op(A) starting at (i0, p0) into MR-row micro-panels: for each panel and k,
+// MR consecutive floats op(A)[i..i+MR, k]. Rows past mc are zero so edge tiles need no special kernel.
+function packA(a: usize, lda: i32, transA: i32, i0: i32, p0: i32, mc: i32, kc: i32, mr: i32, dst: usize): void {
+  for (let ib = 0; ib < mc; ib += mr) {
+    const rows = min(mr, mc - ib);
+    if (transA != 0) {
+      // op(A)[i, k] = A[k, i]: the MR values of one k are contiguous.
+      let src = a + (<usize>((p0) * lda + i0 + ib) << 2);
+      const step = <usize>lda << 2;
+      if (rows == 4) {
+        for (let k = 0; k < kc; k++) { v128.store(dst, v128.load(src)); dst += 16; src += step; }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let r = 0; r < mr; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) : 0);
+          dst += <usize>mr << 2; src += step;
+        }
+      }
+    } else {
+      // op(A)[i, k] = A[i, k]: walk MR rows side by side.
+      const src = a + (<usize>((i0 + ib) * lda + p0) << 2);
+      const ld = <usize>lda << 2;
+      if (rows == 4 && mr == 4) {
+        const s1 = src + ld, s2 = src + 2 * ld, s3 = src + 3 * ld;
+        for (let k = 0; k < kc; k++) {
+          const o = <usize>k << 2;
+          store<f32>(dst, load<f32>(src + o));
+          store<f32>(dst, load<f32>(s1 + o), 4);
+          store<f32>(dst, load<f32>(s2 + o), 8);
+          store<f32>(dst, load<f32>(s3 + o), 12);
+          dst += 16;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const o = <usize>k << 2;
+          for (let r = 0; r < mr; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + <usize>r * ld + o) : 0);
+          dst += <usize>mr << 2;
+        }
+      }
+    }
+  }
+}
+
+// Pack a kc x nc block of op(B) starting at (p0, j0) into NR-column micro-panels: for each panel and k,
+// NR consecutive floats op(B)[k, j..j+NR]. Columns past nc are zero.
+function packB(b: usize, ldb: i32, transB: i32, p0: i32, j0: i32, kc: i32, nc: i32, nr: i32, dst: usize): void {
+  for (let jb = 0; jb < nc; jb += nr) {
+    const cols = min(nr, nc - jb);
+    if (transB == 0) {
+      // op(B)[k, j] = B[k, j]: rows are contiguous.
+      let src = b + (<usize>(p0 * ldb + j0 + jb) << 2);
+      const step = <usize>ldb << 2;
+      if (cols == nr) {
+        for (let k = 0; k < kc; k++) {
+          for (let q = 0; q < nr; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
+          dst += <usize>nr << 2; src += step;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let q = 0; q < nr; q++) store<f32>(dst + (<usize>q << 2), q < cols ? load<f32>(src + (<usize>q << 2)) : 0);
+          dst += <usize>nr << 2; src += step;
+        }
+      }
+    } else {
+      // op(B)[k, j] = B[j, k]: gather NR rows of B side by side.
+      const src = b + (<usize>((j0 + jb) * ldb + p0) << 2);
+      const ld = <usize>ldb << 2;
+      for (let k = 0; k < kc; k++) {
+        const o = <usize>k << 2;
+        for (let q = 0; q < nr; q++) store<f32>(dst + (<usize>q << 2), q < cols ? load<f32>(src + <usize>q * ld + o) : 0);
+        dst += <usize>nr << 2;
+      }
+    }
+  }
+}
+
+// C ← beta·C for an m x n block (K == 0 or alpha == 0); beta == 0 writes zeros without reading C.
+function scaleC(c: usize, ldc: i32, m: i32, n: i32, beta: f32): void {
+  for (let i = 0; i < m; i++) {
+    const row = c + (<usize>(i * ldc) << 2);
+    for (let j = 0; j < n; j++) {
+      const p = row + (<usize>j << 2);
+      store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+    }
+  }
+}
+
+/**
+ * C = alpha·op(A)·op(B) + beta·C. op(A) is M x K, op(B) is K x N, C is M x N; all row-major with
+ * leading dimensions lda/ldb/ldc (in floats). `work` points at workspaceFloats() floats, 16-byte aligned.
+ */
+export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+                      a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) { scaleC(c, ldc, M, N, beta); return; }
+  const shape = tileShape;
+  const mr = shape == 1 ? 2 : 4;
+  const nr = shape == 1 ? 16 : 8;
+  const pA = work;
+  const pB = work + (<usize>(MC * KC) << 2);
+  const tile = pB + (<usize>(KC * (NC + 16)) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const betaEff: f32 = pc == 0 ? beta : 1;
+      packB(b, ldb, transB, pc, jc, kc, nc, nr, pB);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(a, lda, transA, ic, pc, mc, kc, mr, pA);
+        for (let jr = 0; jr < nc; jr += nr) {
+          const nrr = min(nr, nc - jr);
+          const pbj = pB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += mr) {
+            const mrr = min(mr, mc - ir);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            const pai = pA + (<usize>(ir * kc) << 2);
+            if (shape == 1) kernel2x16(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile);
+            else kernel4x8(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Micro-kernel alone on L1-resident packed panels (kc·(MR+NR) floats at `work`), `reps` times into
+ * the tile at `c` (ldc = NR). Measures the peak the blocking can approach: 2·MR·NR·kc·reps flops.
+ */
+export function kernelBench(kc: i32, reps: i32, work: usize, c: usize): void {
+  const shape = tileShape;
+  const mr = shape == 1 ? 2 : 4;
+  const nr = shape == 1 ? 16 : 8;
+  const pb = work + (<usize>(kc * mr) << 2);
+  const tile = pb + (<usize>(kc * nr) << 2);
+  for (let r = 0; r < reps; r++) {
+    if (shape == 1) kernel2x16(kc, work, pb, c, nr, mr, nr, 1, 1, tile);
+    else kernel4x8(kc, work, pb, c, nr, mr, nr, 1, 1, tile);
+  }
+}

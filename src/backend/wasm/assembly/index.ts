@@ -1,0 +1,9 @@
+// Entry point of the wasm kernel module: every export the TypeScript loader (../kernels.ts) calls.
+export { sgemm, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
+export { binary, binaryScalar, unary, sumRows, maxRows, softmaxRows, sgdStep, adamStep } from './elementwise';
+
+/** First byte of memory not used by the module itself; the loader lays out its regions from here. */
+export function heapBase(): usize { return __heap_base; }
+
+/** 1 when compiled with relaxed SIMD (FMA micro-kernel), else 0. */
+export function isRelaxed(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }

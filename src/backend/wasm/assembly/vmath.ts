@@ -1,0 +1,122 @@
+// Four-lane float32 transcendental functions (exp, log, tanh, erfc-based GELU) on v128.
+// Range reduction + minimax polynomials with the classic Cephes single-precision coefficients:
+// about 1-2 ulp over the float32 range, NaN/±Inf/0 handled like Math.*.
+
+// @ts-ignore: decorator
+@inline function splat(x: f32): v128 { return f32x4.splat(x); }
+
+// @ts-ignore: decorator
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** eˣ. x = n·ln2 + r, |r| ≤ ln2/2; eʳ by a degree-7 polynomial; 2ⁿ split in two factors so results
+ *  down to the subnormal range and up to +Inf come out right without special cases. */
+// @ts-ignore: decorator
+@inline export function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, splat(-104.0)), splat(89.0)); // NaN propagates through min/max
+  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  // ln2 = C1 + C2 with C1 exactly representable in 9 bits, so n·C1 is exact.
+  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = splat(1.9875691500e-4);
+  p = fma(p, r, splat(1.3981999507e-3));
+  p = fma(p, r, splat(8.3334519073e-3));
+  p = fma(p, r, splat(4.1665795894e-2));
+  p = fma(p, r, splat(1.6666665459e-1));
+  p = fma(p, r, splat(5.0000001201e-1));
+  const z = f32x4.mul(r, r);
+  const y = f32x4.add(fma(p, z, r), splat(1.0));
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const h = i32x4.shr_s(ni, 1);
+  const l = i32x4.sub(ni, h);
+  const s1 = i32x4.shl(i32x4.add(h, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(l, i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(y, s1), s2);
+}
+
+/** ln x. x = m·2ᵉ with m in [√½, √2); ln(1+f) = f − f²/2 + f³·P(f); e·ln2 added in two parts. */
+// @ts-ignore: decorator
+@inline export function vlog(x0: v128): v128 {
+  // Subnormals: scale by 2²³ first so the exponent field is meaningful.
+  const sub = f32x4.lt(x0, splat(1.17549435e-38));
+  const x = v128.bitselect(f32x4.mul(x0, splat(8388608.0)), x0, sub);
+  let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(sub, i32x4.splat(23)));
+  const m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
+  const small = f32x4.lt(m, splat(0.707106781186547524));
+  e = i32x4.add(e, small); // mask lanes are -1
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, small)), splat(1.0));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(f, f);
+  let p = splat(7.0376836292e-2);
+  p = fma(p, f, splat(-1.1514610310e-1));
+  p = fma(p, f, splat(1.1676998740e-1));
+  p = fma(p, f, splat(-1.2420140846e-1));
+  p = fma(p, f, splat(1.4249322787e-1));
+  p = fma(p, f, splat(-1.6668057665e-1));
+  p = fma(p, f, splat(2.0000714765e-1));
+  p = fma(p, f, splat(-2.4999993993e-1));
+  p = fma(p, f, splat(3.3333331174e-1));
+  let y = f32x4.mul(f, f32x4.mul(z, p));
+  y = fma(ef, splat(-2.12194440e-4), y);
+  y = fma(z, splat(-0.5), y);
+  let r = f32x4.add(f, y);
+  r = fma(ef, splat(0.693359375), r);
+  // Specials: ln 0 = -Inf, ln(<0) = NaN, ln Inf = Inf, ln NaN = NaN.
+  r = v128.bitselect(splat(-Infinity), r, f32x4.eq(x0, splat(0)));
+  r = v128.bitselect(splat(NaN), r, f32x4.lt(x0, splat(0)));
+  r = v128.bitselect(x0, r, v128.or(f32x4.eq(x0, splat(Infinity)), f32x4.ne(x0, x0)));
+  return r;
+}
+
+/** tanh x: odd polynomial for |x| < 0.625, else sign(x)·(1 − 2/(e^{2|x|} + 1)). */
+// @ts-ignore: decorator
+@inline export function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = splat(-5.70498872745e-3);
+  p = fma(p, z, splat(2.06390887954e-2));
+  p = fma(p, z, splat(-5.37397155531e-2));
+  p = fma(p, z, splat(1.33314422036e-1));
+  p = fma(p, z, splat(-3.33332819422e-1));
+  const small = fma(f32x4.mul(p, z), x, x);
+  const e = vexp(f32x4.add(ax, ax));
+  const big = f32x4.sub(splat(1.0), f32x4.div(splat(2.0), f32x4.add(e, splat(1.0))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, splat(0.625)));
+}
+
+/** 1/(1 + e^{−x}), as e^{x}/(1 + e^{x}) for x < 0 so the tail keeps its relative accuracy. */
+// @ts-ignore: decorator
+@inline export function vsigmoid(x: v128): v128 {
+  const e = vexp(f32x4.neg(f32x4.abs(x)));
+  const s = f32x4.div(splat(1.0), f32x4.add(splat(1.0), e));
+  return v128.bitselect(f32x4.mul(e, s), s, f32x4.lt(x, splat(0)));
+}
+
+/** GELU, erf form: x·Φ(x) = ½x·erfc(−x/√2). erfc(t) for t ≥ 0 by Abramowitz–Stegun 7.1.26
+ *  (|error| ≤ 1.5e-7); using erfc directly for x < 0 keeps the small negative tail accurate. */
+// @ts-ignore: decorator
+@inline export function vgeluErf(x: v128): v128 {
+  const t = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
+  const u = f32x4.div(splat(1.0), fma(t, splat(0.3275911), splat(1.0)));
+  let p = splat(1.061405429);
+  p = fma(p, u, splat(-1.453152027));
+  p = fma(p, u, splat(1.421413741));
+  p = fma(p, u, splat(-0.284496736));
+  p = fma(p, u, splat(0.254829592));
+  const q = f32x4.mul(f32x4.mul(p, u), vexp(f32x4.neg(f32x4.mul(t, t)))); // erfc(|x|/√2)
+  const phi2 = v128.bitselect(q, f32x4.sub(splat(2.0), q), f32x4.lt(x, splat(0)));
+  return f32x4.mul(f32x4.mul(x, splat(0.5)), phi2);
+}
+
+/** GELU, tanh form: ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³), evaluated as x/(1 + e^{−2u})
+ *  (the same function) so the negative tail does not cancel to 0. */
+// @ts-ignore: decorator
+@inline export function vgeluTanh(x: v128): v128 {
+  const x3 = f32x4.mul(f32x4.mul(x, x), x);
+  const u2 = f32x4.mul(fma(x3, splat(0.044715), x), splat(-1.5957691216057308)); // −2u
+  return f32x4.div(x, f32x4.add(splat(1.0), vexp(u2)));
+}

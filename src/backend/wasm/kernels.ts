@@ -1,0 +1,328 @@
+// Loads the WebAssembly SIMD kernels and wraps them in typed-array functions. Browser-safe: no Node
+// built-ins; the binaries are embedded as base64 (generated/binaries.ts, built by tools/build-wasm.mjs).
+//
+// Copies: each call copies its operands from the caller's Float32Arrays into a reusable scratch region
+// of the module's memory, runs the kernel there and copies the results back (about 30 GB/s; see
+// DESIGN.md "Memory and compute"). Inputs are copied in, outputs copied out; an output that is not also
+// an input is copied in only when the kernel reads it (sgemm with beta != 0, or a C with gaps, ldc > N).
+// The scratch region grows the memory when a call needs more and is reused afterwards.
+import * as bin from './generated/binaries.js';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' | 'relu' | 'neg' | 'sqrt' | 'abs';
+export type WasmBuild = 'relaxed' | 'simd';
+
+const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const UNARY_CODES: Record<UnaryOp, number> = {
+  exp: 0, log: 1, tanh: 2, sigmoid: 3, gelu: 4, geluTanh: 5, relu: 6, neg: 7, sqrt: 8, abs: 9,
+};
+
+/** The raw exports of the kernel module (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  kernelBench(kc: number, reps: number, work: number, c: number): void;
+  workspaceFloats(): number;
+  setTileShape(shape: number): void;
+  getTileShape(): number;
+  binary(op: number, a: number, b: number, out: number, n: number): void;
+  binaryScalar(op: number, a: number, s: number, scalarFirst: number, out: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number): void;
+  maxRows(x: number, rows: number, cols: number, out: number): void;
+  softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
+  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
+    weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: number, maximize: number, stepSize: number, invSqrtBc2: number): void;
+  heapBase(): number;
+  isRelaxed(): number;
+}
+
+export interface SgdOptions {
+  lr: number; momentum?: number; dampening?: number; weightDecay?: number;
+  nesterov?: boolean; maximize?: boolean;
+  /** true on the first step with momentum: the buffer is set to the gradient instead of being decayed. */
+  firstStep?: boolean;
+}
+
+export interface AdamOptions {
+  lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number;
+  /** true = AdamW (decoupled weight decay), false = Adam (L2 added to the gradient). */
+  decoupled?: boolean; maximize?: boolean;
+  /** step count t ≥ 1, after incrementing (for the bias corrections 1 − βᵗ). */
+  step: number;
+}
+
+/** Splits a GEMM across threads; implemented by pool.ts. */
+export interface GemmSplitter {
+  readonly threads: number;
+  /** Minimum M·N·K for which splitting pays (measured; see pool.ts). */
+  readonly minGemmWork: number;
+  sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number): void;
+}
+
+// ---- feature probes -----------------------------------------------------------------------------
+
+// (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+// (module (func (result v128) (f32x4.relaxed_madd (v128.const ..) (v128.const ..) (v128.const ..))))
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 133, 2, 11]);
+
+/** What this engine supports: SIMD128, relaxed SIMD, shared memory (threads). */
+export function wasmFeatures(): { simd: boolean; relaxed: boolean; shared: boolean } {
+  if (typeof WebAssembly !== 'object') return { simd: false, relaxed: false, shared: false };
+  const simd = WebAssembly.validate(SIMD_PROBE);
+  const relaxed = simd && WebAssembly.validate(RELAXED_PROBE);
+  let shared = false;
+  try {
+    shared = typeof SharedArrayBuffer === 'function' &&
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch { shared = false; }
+  return { simd, relaxed, shared };
+}
+
+function decodeBase64(s: string): Uint8Array {
+  const raw = atob(s);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+export interface LoadOptions {
+  /** Force a build ('simd' to compare against relaxed); default: the best the engine validates. */
+  build?: WasmBuild;
+  /** Use shared memory (needed by the worker pool). Default false. */
+  shared?: boolean;
+  /** GEMM workspaces to reserve: one per thread that may run a GEMM part. Default 1. */
+  workspaces?: number;
+}
+
+function pickBuild(opts: LoadOptions): { build: WasmBuild; bytes: Uint8Array } | null {
+  const f = wasmFeatures();
+  if (!f.simd) return null;
+  if (opts.shared && !f.shared) return null;
+  const build: WasmBuild = opts.build ?? (f.relaxed ? 'relaxed' : 'simd');
+  if (build === 'relaxed' && !f.relaxed) return null;
+  const b64 = build === 'relaxed' ? (opts.shared ? bin.relaxedShared : bin.relaxed)
+    : (opts.shared ? bin.simdShared : bin.simd);
+  return { build, bytes: decodeBase64(b64) };
+}
+
+/**
+ * Loads the kernels synchronously (fine in Node and in workers; browsers' main threads may refuse
+ * synchronous compilation of large modules, so use `initWasm` there). Returns null when the engine
+ * has no WebAssembly SIMD.
+ * @example const k = loadWasmKernels(); k?.sgemm(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2);
+ */
+export function loadWasmKernels(opts: LoadOptions = {}): WasmKernels | null {
+  const pick = pickBuild(opts);
+  if (!pick) return null;
+  try {
+    return new WasmKernels(new WebAssembly.Module(pick.bytes as BufferSource), pick.build, opts);
+  } catch {
+    return null;
+  }
+}
+
+/** Asynchronous variant of `loadWasmKernels` for browsers' main threads. */
+export async function initWasm(opts: LoadOptions = {}): Promise<WasmKernels | null> {
+  const pick = pickBuild(opts);
+  if (!pick) return null;
+  try {
+    return new WasmKernels(await WebAssembly.compile(pick.bytes as BufferSource), pick.build, opts);
+  } catch {
+    return null;
+  }
+}
+
+const align = (x: number, a: number) => Math.ceil(x / a) * a;
+const PAGE = 65536;
+
+/** Typed-array-level wrappers around one instance of the kernel module. */
+export class WasmKernels {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  /** Byte offset of a 256-byte control block (used by the worker pool). */
+  readonly ctrl: number;
+  /** Byte offsets of the GEMM workspaces, one per thread. */
+  readonly workspaces: number[];
+  /** Start of the scratch region operands are copied into. */
+  readonly scratchBase: number;
+  private f32: Float32Array;
+  private splitter: GemmSplitter | null = null;
+
+  constructor(readonly module: WebAssembly.Module, readonly build: WasmBuild, opts: LoadOptions = {}) {
+    this.shared = !!opts.shared;
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: bin.WASM_MAX_PAGES, shared: this.shared });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.ctrl = align(this.exports.heapBase(), 64);
+    const wsBytes = align(this.exports.workspaceFloats() * 4, 64);
+    this.workspaces = [];
+    let p = this.ctrl + 256;
+    for (let i = 0; i < Math.max(1, opts.workspaces ?? 1); i++, p += wsBytes) this.workspaces.push(p);
+    this.scratchBase = p;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.ensure(p);
+  }
+
+  /** Attach a thread pool (pool.ts) that large GEMMs are split across. */
+  setSplitter(s: GemmSplitter | null): void { this.splitter = s; }
+  get threads(): number { return this.splitter?.threads ?? 1; }
+
+  /** Make sure memory holds `bytes` bytes; returns the (possibly new) Float32Array view of it. */
+  ensure(bytes: number): Float32Array {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.f32.buffer !== this.memory.buffer || this.f32.byteLength !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+    }
+    return this.f32;
+  }
+
+  /** Lays out regions of the given float counts in the scratch area; returns their byte offsets. */
+  private reserve(...floats: number[]): number[] {
+    const ptrs: number[] = [];
+    let p = this.scratchBase;
+    for (const n of floats) { ptrs.push(p); p += align(n * 4, 64); }
+    this.ensure(p);
+    return ptrs;
+  }
+
+  /**
+   * C = alpha·op(A)·op(B) + beta·C (row-major; op = transpose when trans is true). op(A) is M x K,
+   * op(B) is K x N; lda/ldb/ldc are the row strides of the stored A, B, C. beta = 0 ignores C's
+   * contents (NaN in C does not propagate), like BLAS.
+   * Copies: the spans of A and B the GEMM reads in, C in (only if beta != 0 or ldc > N) and out.
+   */
+  sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+    C: Float32Array, cOff: number, ldc: number, alpha = 1, beta = 0): void {
+    if (M <= 0 || N <= 0) return;
+    const aRows = transA ? K : M, aCols = transA ? M : K;
+    const bRows = transB ? N : K, bCols = transB ? K : N;
+    const aLen = aRows > 0 && aCols > 0 ? (aRows - 1) * lda + aCols : 0;
+    const bLen = bRows > 0 && bCols > 0 ? (bRows - 1) * ldb + bCols : 0;
+    const cLen = (M - 1) * ldc + N;
+    if (aCols > lda || bCols > ldb || N > ldc) throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb}, ldc=${ldc})`);
+    if (aOff + aLen > A.length || bOff + bLen > B.length || cOff + cLen > C.length) {
+      throw new RangeError(`sgemm: operand too short for M=${M} N=${N} K=${K}`);
+    }
+    const [pa, pb, pc] = this.reserve(aLen, bLen, cLen);
+    const f32 = this.f32;
+    if (aLen) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
+    if (bLen) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
+    if (beta !== 0 || ldc !== N) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
+    this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
+  }
+
+  /** sgemm on operands already in wasm memory (byte offsets); splits across the pool when large. */
+  sgemmPtr(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number): void {
+    const s = this.splitter;
+    if (s && s.threads > 1 && M * N * K >= s.minGemmWork) {
+      s.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else {
+      this.exports.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.workspaces[0]);
+    }
+  }
+
+  /** out = a op b elementwise (same length), or a op s / s op a for a scalar b. Copies a (and b) in, out out. */
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array | number, out: Float32Array,
+    opts: { scalarFirst?: boolean } = {}): void {
+    const n = a.length;
+    if (out.length !== n || (typeof b !== 'number' && b.length !== n)) {
+      throw new RangeError(`binary ${op}: lengths differ (${n}, ${typeof b === 'number' ? 'scalar' : b.length}, out ${out.length})`);
+    }
+    const code = BINARY_CODES[op];
+    if (typeof b === 'number') {
+      const [pa] = this.reserve(n);
+      this.f32.set(a, pa >> 2);
+      this.exports.binaryScalar(code, pa, b, opts.scalarFirst ? 1 : 0, pa, n);
+      out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+    } else {
+      const [pa, pb] = this.reserve(n, n);
+      this.f32.set(a, pa >> 2);
+      this.f32.set(b, pb >> 2);
+      this.exports.binary(code, pa, pb, pa, n);
+      out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+    }
+  }
+
+  /** out = f(x) elementwise. Copies x in, out out. */
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+    const n = x.length;
+    if (out.length !== n) throw new RangeError(`unary ${op}: out has ${out.length} elements, expected ${n}`);
+    const [px] = this.reserve(n);
+    this.f32.set(x, px >> 2);
+    this.exports.unary(UNARY_CODES[op], px, px, n);
+    out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
+  }
+
+  /** softmax (or logSoftmax with { log: true }) over the last dim of a contiguous (rows, cols) buffer. */
+  softmaxRows(x: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
+    const n = rows * cols;
+    if (x.length < n || out.length < n) throw new RangeError(`softmaxRows: buffers shorter than ${rows}x${cols}`);
+    const [px] = this.reserve(n);
+    this.f32.set(x.subarray(0, n), px >> 2);
+    this.exports.softmaxRows(px, rows, cols, px, opts.log ? 1 : 0);
+    out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
+  }
+
+  /** out[r] = Σ_c x[r, c] for a contiguous (rows, cols) buffer. */
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(0, x, rows, cols, out); }
+  /** out[r] = max_c x[r, c] for a contiguous (rows, cols) buffer. */
+  maxRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(1, x, rows, cols, out); }
+
+  private rowReduce(kind: number, x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    const n = rows * cols;
+    if (x.length < n || out.length < rows) throw new RangeError(`${kind ? 'maxRows' : 'sumRows'}: buffers too short for ${rows}x${cols}`);
+    const [px, po] = this.reserve(n, rows);
+    this.f32.set(x.subarray(0, n), px >> 2);
+    if (kind) this.exports.maxRows(px, rows, cols, po); else this.exports.sumRows(px, rows, cols, po);
+    out.set(this.f32.subarray(po >> 2, (po >> 2) + rows));
+  }
+
+  /** One fused SGD(-momentum) step in place on p (and buf). Copies p, grad, buf in; p, buf out. */
+  sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdOptions): void {
+    const n = p.length;
+    const momentum = o.momentum ?? 0;
+    if (grad.length !== n || (momentum !== 0 && (!buf || buf.length !== n))) {
+      throw new RangeError(`sgdStep: param has ${n} elements; grad/momentum buffer lengths differ`);
+    }
+    const [pp, pg, pb] = this.reserve(n, n, momentum !== 0 ? n : 0);
+    const f = this.f32;
+    f.set(p, pp >> 2); f.set(grad, pg >> 2);
+    if (momentum !== 0 && !o.firstStep) f.set(buf!, pb >> 2);
+    this.exports.sgdStep(pp, pg, pb, n, o.lr, momentum, o.dampening ?? 0, o.weightDecay ?? 0,
+      o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.firstStep ? 1 : 0);
+    p.set(f.subarray(pp >> 2, (pp >> 2) + n));
+    if (momentum !== 0) buf!.set(f.subarray(pb >> 2, (pb >> 2) + n));
+  }
+
+  /** One fused Adam/AdamW step in place on p, m, v. Copies p, grad, m, v in; p, m, v out. */
+  adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamOptions): void {
+    const n = p.length;
+    if (grad.length !== n || m.length !== n || v.length !== n) throw new RangeError(`adamStep: param has ${n} elements; grad/m/v lengths differ`);
+    const beta1 = o.beta1 ?? 0.9, beta2 = o.beta2 ?? 0.999;
+    const [pp, pg, pm, pv] = this.reserve(n, n, n, n);
+    const f = this.f32;
+    f.set(p, pp >> 2); f.set(grad, pg >> 2); f.set(m, pm >> 2); f.set(v, pv >> 2);
+    const stepSize = o.lr / (1 - beta1 ** o.step);
+    const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** o.step);
+    this.exports.adamStep(pp, pg, pm, pv, n, o.lr, beta1, beta2, o.eps ?? 1e-8, o.weightDecay ?? 0,
+      o.decoupled ? 1 : 0, o.maximize ? 1 : 0, stepSize, invSqrtBc2);
+    p.set(f.subarray(pp >> 2, (pp >> 2) + n));
+    m.set(f.subarray(pm >> 2, (pm >> 2) + n));
+    v.set(f.subarray(pv >> 2, (pv >> 2) + n));
+  }
+}

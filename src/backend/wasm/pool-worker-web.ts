@@ -1,0 +1,4 @@
+// Entry point of a browser pool worker (spawned by pool-web.ts): the first message is its WorkerInit.
+import { workerLoop, type WorkerInit } from './pool.js';
+
+self.onmessage = (e: MessageEvent<WorkerInit>) => workerLoop(e.data);

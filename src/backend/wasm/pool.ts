@@ -1,0 +1,165 @@
+// Worker pool that splits large GEMMs across threads sharing one WebAssembly.Memory. Browser-safe:
+// spawning workers is left to a glue file (pool-node.ts for worker_threads, pool-web.ts for Web Workers).
+//
+// Protocol: a 256-byte control block in the shared memory. The caller writes a job, sets PENDING to
+// the worker count, bumps GEN and notifies; each worker runs its part of the job with its own GEMM
+// workspace, decrements PENDING and notifies the caller at zero. The calling thread runs part 0
+// itself. Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
+// Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
+import type { GemmSplitter, KernelExports, WasmKernels } from './kernels.js';
+
+const GEN = 0, PENDING = 1, READY = 2, KIND = 3, ARGS = 8;
+const JOB_EXIT = 0, JOB_SGEMM = 1;
+/** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
+const SPLIT_ALIGN = 16;
+
+/** What a worker needs to join the pool (sent as workerData / the first message). */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** byte offset of the control block */
+  ctrl: number;
+  /** this worker's part index (1..threads-1; the calling thread is part 0) */
+  index: number;
+  parts: number;
+  /** byte offset of this worker's GEMM workspace */
+  work: number;
+  /** microseconds a worker keeps polling for the next job before it sleeps in Atomics.wait */
+  spinMicros: number;
+}
+
+export interface PoolWorker { terminate(): unknown }
+export type SpawnWorker = (init: WorkerInit) => PoolWorker;
+
+export interface PoolOptions {
+  /** Total threads including the calling one; default: what the glue reports (core count). */
+  threads: number;
+  /** Whether the calling thread may block in Atomics.wait (Node: yes; browser main thread: no). */
+  canBlock: boolean;
+  /** Minimum M·N·K to split; default measured on a 2-core x86-64 (see bench/RESULTS.md). */
+  minGemmWork?: number;
+  /** How long idle workers poll before sleeping (default 500 µs): waking a sleeping worker costs
+   *  15-70 µs, polling costs a core, so back-to-back kernels (a training step) find them awake. */
+  spinMicros?: number;
+}
+
+/** Runs part `index` of the sgemm described in the control block (rows or columns of C). */
+function runSgemmPart(ex: KernelExports, i32: Int32Array, f32: Float32Array, index: number, parts: number, work: number): void {
+  const tA = i32[ARGS], tB = i32[ARGS + 1], M = i32[ARGS + 2], N = i32[ARGS + 3], K = i32[ARGS + 4];
+  const alpha = f32[ARGS + 5], a = i32[ARGS + 6], lda = i32[ARGS + 7], b = i32[ARGS + 8], ldb = i32[ARGS + 9];
+  const beta = f32[ARGS + 10], c = i32[ARGS + 11], ldc = i32[ARGS + 12];
+  const byRows = M >= N;
+  const dim = byRows ? M : N;
+  const chunk = Math.ceil(Math.ceil(dim / parts) / SPLIT_ALIGN) * SPLIT_ALIGN;
+  const lo = index * chunk, hi = Math.min(dim, lo + chunk);
+  if (lo >= hi) return;
+  if (byRows) {
+    ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
+  } else {
+    ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
+  }
+}
+
+/** Body of a pool worker: instantiate the module on the shared memory, then serve jobs until told to exit. */
+export function workerLoop(init: WorkerInit): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const ex = instance.exports as unknown as KernelExports;
+  const i32 = new Int32Array(init.memory.buffer, init.ctrl, 64);
+  const f32 = new Float32Array(init.memory.buffer, init.ctrl, 64);
+  let seen = Atomics.load(i32, GEN);
+  Atomics.add(i32, READY, 1);
+  Atomics.notify(i32, READY);
+  for (;;) {
+    let g = Atomics.load(i32, GEN);
+    const deadline = performance.now() + init.spinMicros / 1000;
+    while (g === seen && performance.now() < deadline) {
+      for (let s = 0; g === seen && s < 1000; s++) g = Atomics.load(i32, GEN);
+    }
+    while (g === seen) { Atomics.wait(i32, GEN, seen); g = Atomics.load(i32, GEN); }
+    seen = g;
+    if (i32[KIND] === JOB_EXIT) return;
+    runSgemmPart(ex, i32, f32, init.index, init.parts, init.work);
+    if (Atomics.sub(i32, PENDING, 1) === 1) Atomics.notify(i32, PENDING);
+  }
+}
+
+/** A pool of `threads − 1` workers plus the calling thread, attached to one shared-memory WasmKernels. */
+export class WasmThreadPool implements GemmSplitter {
+  readonly threads: number;
+  minGemmWork: number;
+  private readonly i32: Int32Array;
+  private readonly f32: Float32Array;
+  private readonly workers: PoolWorker[] = [];
+  private readonly canBlock: boolean;
+  private closed = false;
+
+  constructor(private readonly kernels: WasmKernels, spawn: SpawnWorker, opts: PoolOptions) {
+    if (!kernels.shared) throw new Error('WasmThreadPool: the kernels must be loaded with { shared: true }');
+    this.threads = Math.max(1, Math.min(opts.threads, kernels.workspaces.length));
+    this.minGemmWork = opts.minGemmWork ?? 128 * 128 * 128;
+    this.canBlock = opts.canBlock;
+    this.i32 = new Int32Array(kernels.memory.buffer, kernels.ctrl, 64);
+    this.f32 = new Float32Array(kernels.memory.buffer, kernels.ctrl, 64);
+    this.i32.fill(0);
+    for (let index = 1; index < this.threads; index++) {
+      this.workers.push(spawn({
+        module: kernels.module, memory: kernels.memory, ctrl: kernels.ctrl, index, parts: this.threads,
+        work: kernels.workspaces[index], spinMicros: opts.spinMicros ?? 500,
+      }));
+    }
+    kernels.setSplitter(this);
+  }
+
+  /** true once every worker has started and can take work. */
+  get isReady(): boolean { return !this.closed && Atomics.load(this.i32, READY) === this.threads - 1; }
+
+  /** Resolves when every worker is ready (or after `timeoutMs`, to false). */
+  async ready(timeoutMs = 10000): Promise<boolean> {
+    const t0 = Date.now();
+    while (!this.isReady) {
+      if (Date.now() - t0 > timeoutMs) return false;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return true;
+  }
+
+  sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number): void {
+    const ex = this.kernels.exports;
+    if (!this.isReady) {
+      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.kernels.workspaces[0]);
+      return;
+    }
+    const i32 = this.i32, f32 = this.f32;
+    i32[KIND] = JOB_SGEMM;
+    i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
+    f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
+    f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc;
+    Atomics.store(i32, PENDING, this.threads - 1);
+    Atomics.add(i32, GEN, 1);
+    Atomics.notify(i32, GEN);
+    runSgemmPart(ex, i32, f32, 0, this.threads, this.kernels.workspaces[0]);
+    this.join();
+  }
+
+  private join(): void {
+    const i32 = this.i32;
+    let v = Atomics.load(i32, PENDING);
+    for (let s = 0; v !== 0 && s < 100000; s++) v = Atomics.load(i32, PENDING);
+    while (v !== 0) {
+      if (this.canBlock) Atomics.wait(i32, PENDING, v, 100);
+      v = Atomics.load(i32, PENDING);
+    }
+  }
+
+  /** Stops the workers; the kernels go back to single-threaded. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.kernels.setSplitter(null);
+    this.i32[KIND] = JOB_EXIT;
+    Atomics.add(this.i32, GEN, 1);
+    Atomics.notify(this.i32, GEN);
+    for (const w of this.workers) w.terminate();
+  }
+}

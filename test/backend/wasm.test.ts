@@ -1,0 +1,279 @@
+// Tests of the WebAssembly SIMD kernels (src/backend/wasm): GEMM against a naive float64 reference,
+// elementwise ops against Math.*, softmax/reductions and optimizer steps against JS references.
+// Each build the engine supports is tested (relaxed needs Node ≥ 22 or --experimental-wasm-relaxed-simd).
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadWasmKernels, wasmFeatures, type UnaryOp, type WasmBuild, type WasmKernels } from '../../src/backend/wasm/kernels.js';
+import { loadNodeWasmKernels } from '../../src/backend/wasm/pool-node.js';
+
+// Deterministic inputs (a small LCG) so failures reproduce.
+function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + (hi - lo) * (s / 2 ** 32);
+  }
+  return out;
+}
+
+function refGemm(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Float32Array, lda: number,
+  B: Float32Array, ldb: number, C: Float64Array, ldc: number, alpha: number, beta: number): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) s += (tA ? A[p * lda + i] : A[i * lda + p]) * (tB ? B[j * ldb + p] : B[p * ldb + j]);
+      C[i * ldc + j] = alpha * s + (beta === 0 ? 0 : beta * C[i * ldc + j]);
+    }
+  }
+}
+
+function checkGemm(k: WasmKernels, tA: boolean, tB: boolean, M: number, N: number, K: number,
+  opts: { alpha?: number; beta?: number; pad?: number; seed?: number } = {}): void {
+  const { alpha = 1, beta = 0, pad = 0, seed = 1 } = opts;
+  const lda = (tA ? M : K) + pad, ldb = (tB ? K : N) + pad, ldc = N + pad;
+  const aOff = 3, bOff = 5, cOff = 7; // non-zero offsets on purpose
+  const A = rand(aOff + (tA ? K : M) * lda, seed), B = rand(bOff + (tB ? N : K) * ldb, seed + 1);
+  const C = rand(cOff + M * ldc, seed + 2);
+  if (beta === 0) C.fill(NaN, cOff); // beta = 0 must not read C
+  if (pad > 0) for (let i = 0; i < M; i++) C.fill(42, cOff + i * ldc + N, cOff + (i + 1) * ldc); // gaps untouched
+  const expect = new Float64Array(M * ldc);
+  for (let i = 0; i < M * ldc; i++) expect[i] = C[cOff + i];
+  refGemm(tA, tB, M, N, K, A.subarray(aOff), lda, B.subarray(bOff), ldb, expect, ldc, alpha, beta);
+  k.sgemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, alpha, beta);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < ldc; j++) {
+      const got = C[cOff + i * ldc + j], want = expect[i * ldc + j];
+      const tol = 1e-5 * (1 + K) ** 0.5 * (Math.abs(alpha) + 1);
+      if (!(Math.abs(got - want) <= tol)) {
+        assert.fail(`sgemm tA=${tA} tB=${tB} M=${M} N=${N} K=${K} pad=${pad}: C[${i},${j}] = ${got}, expected ${want}`);
+      }
+    }
+  }
+  assert.ok(C.subarray(0, cOff).every((v, i) => v === rand(cOff + M * ldc, seed + 2)[i]), 'sgemm wrote before cOff');
+}
+
+const features = wasmFeatures();
+const builds: WasmBuild[] = features.relaxed ? ['simd', 'relaxed'] : ['simd'];
+
+describe('backend/wasm: loading', () => {
+  it('probes SIMD and loads a build (Node 20 has SIMD128)', () => {
+    assert.equal(features.simd, true);
+    const k = loadWasmKernels();
+    assert.ok(k);
+    assert.equal(k.build, features.relaxed ? 'relaxed' : 'simd');
+  });
+  it('refuses the relaxed build when the engine lacks relaxed SIMD', () => {
+    if (features.relaxed) return;
+    assert.equal(loadWasmKernels({ build: 'relaxed' }), null);
+  });
+});
+
+for (const build of builds) {
+  const k = loadWasmKernels({ build })!;
+
+  describe(`backend/wasm [${build}]: sgemm`, () => {
+    const sizes = [0, 1, 3, 17, 33, 65, 130];
+    for (const shape of [0, 1]) {
+      const tile = shape === 0 ? '4x8' : '2x16';
+      it(`all transposes, odd sizes, ${tile} tiles`, () => {
+        k.exports.setTileShape(shape);
+        try {
+          for (const tA of [false, true]) {
+            for (const tB of [false, true]) {
+              for (const M of sizes) for (const N of [1, 17, 130]) for (const K of [0, 1, 33, 65]) checkGemm(k, tA, tB, M, N, K);
+              for (const N of sizes) checkGemm(k, tA, tB, 5, N, 9);
+            }
+          }
+        } finally {
+          k.exports.setTileShape(build === 'relaxed' ? 0 : 1);
+        }
+      });
+    }
+    it('alpha, beta, leading dims with gaps', () => {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          checkGemm(k, tA, tB, 37, 29, 300, { alpha: 0.5, beta: -1.25, pad: 3 });
+          checkGemm(k, tA, tB, 70, 1030, 20, { alpha: 2, beta: 0, pad: 1 }); // N > NC block
+          checkGemm(k, tA, tB, 9, 11, 0, { alpha: 1, beta: 0.5 }); // K = 0: C = beta·C
+          checkGemm(k, tA, tB, 9, 11, 5, { alpha: 0, beta: 2 });
+        }
+      }
+    });
+    it('K beyond one KC block and M beyond one MC block', () => {
+      checkGemm(k, false, false, 131, 67, 600, { beta: 1 });
+      checkGemm(k, true, true, 131, 67, 600, { alpha: -1 });
+    });
+    it('rejects a too-short operand', () => {
+      assert.throws(() => k.sgemm(false, false, 4, 4, 4, new Float32Array(15), 0, 4, new Float32Array(16), 0, 4,
+        new Float32Array(16), 0, 4), /too short/);
+    });
+  });
+
+  describe(`backend/wasm [${build}]: elementwise`, () => {
+    const n = 50_003;
+    const x = new Float32Array(n);
+    const r = rand(n, 7, 0, 1), s = rand(n, 8, -1, 1);
+    for (let i = 0; i < n; i++) x[i] = Math.sign(s[i]) * 10 ** (r[i] * 4 - 2) * 3; // magnitudes 3e-2 .. 3e2
+    x.set([0, -0, 1, -1, 0.625, -0.625, 20, -20, 88.7, 89, -87, -103.5, -110, 1e-40, Infinity, -Infinity, NaN]);
+
+    function expectUlp(op: UnaryOp, input: Float32Array, ref: (v: number) => number, rtol: number, atol = 0): void {
+      const out = new Float32Array(input.length);
+      k.unary(op, input, out);
+      for (let i = 0; i < input.length; i++) {
+        const want = Math.fround(ref(input[i])), got = out[i];
+        if (Number.isNaN(want)) { assert.ok(Number.isNaN(got), `${op}(${input[i]}) = ${got}, expected NaN`); continue; }
+        if (got === want) continue;
+        const ok = Math.abs(got - want) <= atol + rtol * Math.abs(want);
+        if (!ok) assert.fail(`${op}(${input[i]}) = ${got}, expected ${want}`);
+      }
+    }
+
+    it('exp matches Math.exp within 1e-6 relative (incl. overflow, underflow, NaN)', () => {
+      expectUlp('exp', x.map((v) => (Math.abs(v) > 120 ? v / 10 : v)), Math.exp, 1e-6, 1e-44);
+    });
+    it('log matches Math.log within 1e-6 relative (incl. 0, negatives, subnormals)', () => {
+      const pos = x.map(Math.abs);
+      pos.set([0, -1, -Infinity, Infinity, NaN, 1e-40, 1.4e-45, 1, 3.4e38]);
+      expectUlp('log', pos, Math.log, 1e-6);
+    });
+    it('tanh matches Math.tanh within 1e-6 relative', () => { expectUlp('tanh', x, Math.tanh, 1e-6); });
+    it('sigmoid matches 1/(1+e^-x)', () => { expectUlp('sigmoid', x, (v) => 1 / (1 + Math.exp(-v)), 2e-6, 1e-44); });
+    it('gelu (erf and tanh forms) within 1e-6 absolute', () => {
+      const small = x.map((v) => (Math.abs(v) > 12 ? v / 30 : v));
+      // erf by its Taylor series (|t| < 3) or continued fraction for erfc, in float64.
+      const erf = (z: number) => {
+        const t = Math.abs(z);
+        let e: number;
+        if (t < 3) {
+          let sum = 0, term = t;
+          for (let j = 0; j < 100; j++) { sum += term / (2 * j + 1); term *= (-t * t) / (j + 1); }
+          e = (2 / Math.sqrt(Math.PI)) * sum;
+        } else {
+          let f = 0;
+          for (let j = 60; j >= 1; j--) f = j / 2 / (t + f);
+          e = 1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f);
+        }
+        return z < 0 ? -e : e;
+      };
+      expectUlp('gelu', small, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)), 1e-6, 1e-6);
+      expectUlp('geluTanh', small, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), 1e-6, 1e-6);
+    });
+    it('relu, neg, abs, sqrt exactly', () => {
+      expectUlp('relu', x, (v) => (Number.isNaN(v) ? NaN : Math.max(v, 0)), 0);
+      expectUlp('neg', x, (v) => -v, 0);
+      expectUlp('abs', x, Math.abs, 0);
+      expectUlp('sqrt', x, Math.sqrt, 0);
+    });
+    it('binary ops vector-vector and vector-scalar, odd lengths', () => {
+      for (const len of [0, 1, 3, 4, 5, 1001]) {
+        const a = rand(len, 3), b = rand(len, 4, 0.5, 2), out = new Float32Array(len);
+        const ops = { add: (p: number, q: number) => p + q, sub: (p: number, q: number) => p - q,
+          mul: (p: number, q: number) => p * q, div: (p: number, q: number) => p / q,
+          maximum: Math.max, minimum: Math.min } as const;
+        for (const [op, f] of Object.entries(ops) as [keyof typeof ops, (p: number, q: number) => number][]) {
+          k.binary(op, a, b, out);
+          for (let i = 0; i < len; i++) assert.equal(out[i], Math.fround(f(a[i], b[i])), `${op} vv`);
+          k.binary(op, a, 0.75, out);
+          for (let i = 0; i < len; i++) assert.equal(out[i], Math.fround(f(a[i], 0.75)), `${op} vs`);
+          k.binary(op, a, 0.75, out, { scalarFirst: true });
+          for (let i = 0; i < len; i++) assert.equal(out[i], Math.fround(f(0.75, a[i])), `${op} sv`);
+        }
+      }
+    });
+    it('softmax and logSoftmax over rows', () => {
+      for (const [rows, cols] of [[1, 1], [3, 7], [5, 64], [2, 1003]]) {
+        const v = rand(rows * cols, rows + cols, -20, 20);
+        const sm = new Float32Array(rows * cols), lsm = new Float32Array(rows * cols);
+        k.softmaxRows(v, rows, cols, sm);
+        k.softmaxRows(v, rows, cols, lsm, { log: true });
+        for (let r = 0; r < rows; r++) {
+          const row = Array.from(v.subarray(r * cols, (r + 1) * cols));
+          const m = Math.max(...row);
+          const z = row.reduce((acc, t) => acc + Math.exp(t - m), 0);
+          for (let c = 0; c < cols; c++) {
+            const want = Math.exp(row[c] - m) / z;
+            assert.ok(Math.abs(sm[r * cols + c] - want) <= 1e-6 + 1e-5 * want, `softmax[${r},${c}]`);
+            const wantLog = row[c] - m - Math.log(z);
+            assert.ok(Math.abs(lsm[r * cols + c] - wantLog) <= 1e-5 * (1 + Math.abs(wantLog)), `logSoftmax[${r},${c}]`);
+          }
+        }
+      }
+    });
+    it('sumRows and maxRows', () => {
+      for (const [rows, cols] of [[1, 1], [3, 7], [4, 1001]]) {
+        const v = rand(rows * cols, cols, -3, 3);
+        const sum = new Float32Array(rows), mx = new Float32Array(rows);
+        k.sumRows(v, rows, cols, sum);
+        k.maxRows(v, rows, cols, mx);
+        for (let r = 0; r < rows; r++) {
+          const row = Array.from(v.subarray(r * cols, (r + 1) * cols));
+          assert.ok(Math.abs(sum[r] - row.reduce((a, b) => a + b, 0)) <= 1e-5 * cols);
+          assert.equal(mx[r], Math.max(...row));
+        }
+      }
+    });
+  });
+
+  describe(`backend/wasm [${build}]: optimizer steps`, () => {
+    it('Adam and AdamW match a float64 JS reference over 5 steps', () => {
+      for (const decoupled of [false, true]) {
+        const n = 1031;
+        const p = rand(n, 11), m = new Float32Array(n), v = new Float32Array(n);
+        const pr = Float64Array.from(p), mr = new Float64Array(n), vr = new Float64Array(n);
+        const o = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled };
+        for (let t = 1; t <= 5; t++) {
+          const g = rand(n, 100 + t);
+          k.adamStep(p, g, m, v, { ...o, step: t });
+          for (let i = 0; i < n; i++) {
+            let gi = g[i];
+            if (decoupled) pr[i] *= 1 - o.lr * o.weightDecay; else gi += o.weightDecay * pr[i];
+            mr[i] = o.beta1 * mr[i] + (1 - o.beta1) * gi;
+            vr[i] = o.beta2 * vr[i] + (1 - o.beta2) * gi * gi;
+            const denom = Math.sqrt(vr[i]) / Math.sqrt(1 - o.beta2 ** t) + o.eps;
+            pr[i] -= (o.lr / (1 - o.beta1 ** t)) * (mr[i] / denom);
+          }
+        }
+        for (let i = 0; i < n; i++) {
+          assert.ok(Math.abs(p[i] - pr[i]) <= 1e-6 + 1e-5 * Math.abs(pr[i]), `adam decoupled=${decoupled} p[${i}] ${p[i]} vs ${pr[i]}`);
+          assert.ok(Math.abs(m[i] - mr[i]) <= 1e-6 && Math.abs(v[i] - vr[i]) <= 1e-6);
+        }
+      }
+    });
+    it('SGD with momentum, dampening, Nesterov and weight decay matches a JS reference', () => {
+      for (const nesterov of [false, true]) {
+        const n = 37;
+        const p = rand(n, 21), buf = new Float32Array(n);
+        const pr = Float64Array.from(p), br = new Float64Array(n);
+        const o = { lr: 0.1, momentum: 0.9, dampening: nesterov ? 0 : 0.1, weightDecay: 0.01, nesterov };
+        for (let t = 1; t <= 4; t++) {
+          const g = rand(n, 200 + t);
+          k.sgdStep(p, g, buf, { ...o, firstStep: t === 1 });
+          for (let i = 0; i < n; i++) {
+            const gi = g[i] + o.weightDecay * pr[i];
+            br[i] = t === 1 ? gi : o.momentum * br[i] + (1 - o.dampening) * gi;
+            pr[i] -= o.lr * (nesterov ? gi + o.momentum * br[i] : br[i]);
+          }
+        }
+        for (let i = 0; i < n; i++) assert.ok(Math.abs(p[i] - pr[i]) <= 1e-5, `sgd nesterov=${nesterov} p[${i}]`);
+      }
+    });
+  });
+}
+
+describe('backend/wasm: worker pool (2 threads, shared memory)', () => {
+  const loaded = loadNodeWasmKernels({ threads: 2, minGemmWork: 1 })!;
+  after(() => loaded.pool?.close());
+  it('splits GEMMs by rows and by columns with the same results', async () => {
+    assert.ok(loaded.pool, 'shared memory available in Node');
+    assert.equal(await loaded.pool.ready(), true);
+    const k = loaded.kernels;
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        checkGemm(k, tA, tB, 130, 33, 70, { alpha: 1.5, beta: 0.5, pad: 2 }); // split by rows
+        checkGemm(k, tA, tB, 17, 301, 65, { beta: 0 }); // split by columns
+        checkGemm(k, tA, tB, 1, 1, 1);
+      }
+    }
+  });
+});
