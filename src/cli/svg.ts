@@ -1,8 +1,8 @@
 // src/cli/svg.ts — SVG building blocks for the plots: text metrics, ticks, colours, PNG rendering.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, initWasm } from '@resvg/resvg-wasm';
 
 export const FONT_FAMILY = "'DejaVu Sans', Arial, Helvetica, sans-serif";
 
@@ -161,19 +161,24 @@ function bundledFonts(): string[] | null {
   return fontFiles;
 }
 
+// resvg compiled to WebAssembly (no native binary): instantiated once when this module loads.
+await initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')));
+let fontData: Uint8Array[] | null | undefined;
+
 /** Rasterize an SVG document to PNG bytes; `scale` > 1 for high-DPI output. */
 export function svgToPng(svg: string, scale = 1): Buffer {
   const files = bundledFonts();
+  if (fontData === undefined) fontData = files ? files.map((f) => readFileSync(f)) : null;
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
-    font: files
-      ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' }
-      : { loadSystemFonts: true },
+    font: fontData
+      ? { loadSystemFonts: false, fontBuffers: fontData, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' }
+      : { loadSystemFonts: false, fontBuffers: [] },
     textRendering: 1,
     shapeRendering: 2,
   });
-  return resvg.render().asPng();
+  return Buffer.from(resvg.render().asPng());
 }
 
 /** Write bytes through a temporary file and a rename, so readers never see half a file. */
