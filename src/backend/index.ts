@@ -2,12 +2,25 @@
 import { ArgumentError } from '../tensor/errors.js';
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/js-backend.js';
+import { loadWasmKernels } from './wasm/kernels.js';
+import { WasmBackend } from './wasm/wasm-backend.js';
 
 export type { Backend, View } from './backend.js';
 export const jsBackend = new JsBackend();
 
 const registry = new Map<string, () => Backend | null>([['js', () => jsBackend]]);
 let active: Backend = jsBackend;
+
+let wasm: WasmBackend | null | undefined;
+/** The wasm backend, instantiated on first use; null when the engine lacks WebAssembly SIMD. */
+export function wasmBackend(): WasmBackend | null {
+  if (wasm === undefined) {
+    const k = loadWasmKernels();
+    wasm = k ? new WasmBackend(k) : null;
+  }
+  return wasm;
+}
+registry.set('wasm', wasmBackend);
 
 /** Makes a backend available to setBackend (the wasm backend registers itself when loaded). */
 export function registerBackend(name: string, factory: () => Backend | null): void {
@@ -31,4 +44,11 @@ export function setBackend(name: string): Backend {
 
 export function listBackends(): string[] {
   return [...registry.keys()];
+}
+
+// Default: TSGRAD_BACKEND if set, else wasm where WebAssembly SIMD exists, else js.
+{
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TSGRAD_BACKEND;
+  if (env) setBackend(env);
+  else if (wasmBackend()) active = wasm!;
 }

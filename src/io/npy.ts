@@ -6,18 +6,14 @@
 // "\n" so the data starts on a 64-byte boundary, then the raw elements. v3 only changes the
 // header's text encoding from latin-1 to UTF-8.
 
+import { TsgradError } from '../tensor/errors.js';
 import {
   type RawData, type RawDType, type RawTensor, itemSize, numel, rawTensorProblem,
   readElements, toLittleEndianBytes,
 } from './raw-tensor.js';
 
 /** Thrown for malformed .npy input, unsupported dtypes or bad arguments. */
-export class NpyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NpyError';
-  }
-}
+export class NpyError extends TsgradError {}
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];   // \x93 N U M P Y
 

@@ -9,6 +9,7 @@
 // padded with spaces to a multiple of 8. The one liberty: the reference writes metadata keys in
 // Rust HashMap order, which is random (safetensors issue #584); we sort them so output is stable.
 
+import { TsgradError } from '../tensor/errors.js';
 import {
   type RawDType, type RawTensor, RAW_DTYPES, isRawDType, isValidShape, itemSize, numel,
   rawTensorProblem, readElements, toLittleEndianBytes,
@@ -17,12 +18,7 @@ import {
 export type { RawDType, RawTensor } from './raw-tensor.js';
 
 /** Thrown for malformed safetensors input or arguments. */
-export class SafetensorsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetensorsError';
-  }
-}
+export class SafetensorsError extends TsgradError {}
 
 /** The reference's enum order (increasing alignment); the writer sorts by it, descending. */
 const DTYPE_RANK: Record<RawDType, number> = {

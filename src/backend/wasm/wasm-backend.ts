@@ -1,0 +1,90 @@
+// The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
+// (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { ReduceOp, View } from '../backend.js';
+import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
+import { JsBackend, coalesce } from '../js/js-backend.js';
+import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
+
+const BINARY: Partial<Record<BinaryOp, WBinary>> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum' };
+const UNARY: Partial<Record<UnaryOp, WUnary>> = {
+  exp: 'exp', log: 'log', tanh: 'tanh', sigmoid: 'sigmoid', geluErf: 'gelu', geluTanh: 'geluTanh', relu: 'relu', neg: 'neg', sqrt: 'sqrt', abs: 'abs',
+};
+
+/**
+ * Size thresholds (elements, or multiply-adds for GEMM) below which the JS loop beats the wasm kernel
+ * plus its two copies. Measured on the 2-core dev machine with bench/kernels (see bench/RESULTS.md).
+ */
+export const WASM_THRESHOLDS = { elementwise: 4096, gemm: 8192, reduce: 4096 };
+
+const isF32 = (a: TypedArray): a is Float32Array => a instanceof Float32Array;
+
+export class WasmBackend extends JsBackend {
+  override readonly name = 'wasm';
+  constructor(readonly kernels: WasmKernels) {
+    super();
+  }
+
+  override binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
+    const wop = BINARY[op];
+    if (wop && isF32(a.data) && isF32(b.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
+      const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
+      if (shape.length === 1) {
+        const n = shape[0]!;
+        const [as, bs] = [strides[0]![0]!, strides[1]![0]!];
+        const av = a.data.subarray(a.offset, a.offset + n);
+        if (as === 1 && bs === 1) return this.kernels.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+        if (as === 1 && bs === 0) return this.kernels.binary(wop, av, b.data[b.offset]!, out);
+        if (as === 0 && bs === 1) return this.kernels.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+      }
+    }
+    super.binary(op, a, b, out);
+  }
+
+  override unary(op: UnaryOp, x: View, out: TypedArray): void {
+    const wop = UNARY[op];
+    if (wop && isF32(x.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
+      const { shape, strides } = coalesce(x.shape, [x.strides]);
+      if (shape.length === 1 && strides[0]![0] === 1) {
+        return this.kernels.unary(wop, x.data.subarray(x.offset, x.offset + shape[0]!), out);
+      }
+    }
+    super.unary(op, x, out);
+  }
+
+  override reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
+    if ((op === 'sum' || op === 'max') && inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.reduce) {
+      const src = x.subarray(0, outer * size);
+      return op === 'sum' ? this.kernels.sumRows(src, outer, size, out) : this.kernels.maxRows(src, outer, size, out);
+    }
+    super.reduce(op, x, outer, size, inner, out);
+  }
+
+  override matmul(
+    a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
+    b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
+    m: number, n: number, k: number, out: TypedArray,
+  ): void {
+    const la = gemmLayout(m, k, ars, acs);
+    const lb = gemmLayout(k, n, brs, bcs);
+    if (!isF32(a) || !isF32(b) || !isF32(out) || !la || !lb || m * n * k < WASM_THRESHOLDS.gemm) {
+      return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out);
+    }
+    for (let bt = 0; bt < aOffsets.length; bt++) {
+      this.kernels.sgemm(la[0], lb[0], m, n, k, a, aOffsets[bt]!, la[1], b, bOffsets[bt]!, lb[1], out, bt * m * n, n);
+    }
+  }
+}
+
+/**
+ * How GEMM can read a rows×cols matrix stored with strides (rs, cs): row-major with leading dim ld,
+ * or transposed storage with leading dim ld; null when neither (e.g. an expanded operand), in
+ * which case the JS kernel packs it.
+ */
+function gemmLayout(rows: number, cols: number, rs: number, cs: number): [boolean, number] | null {
+  const r1 = rows === 1;
+  const c1 = cols === 1;
+  if ((cs === 1 || c1) && (rs >= cols || r1)) return [false, r1 ? cols : rs];
+  if ((rs === 1 || r1) && (cs >= rows || c1)) return [true, c1 ? rows : cs];
+  return null;
+}
