@@ -212,7 +212,8 @@ function report(runs: RunnerOutput[]): string {
     '- Splitting threshold (WasmThreadPool.minGemmWork, default 128³): with awake workers 2 threads already win from N≈64;',
     '  a sleeping worker costs 15-70 µs to wake, which a 1-thread 128³ GEMM (≈90 µs) just covers. Idle workers poll 500 µs, then sleep.',
     '- Copies into shared (threaded) memory run at ~15 GB/s versus ~36 GB/s into ordinary memory (V8 copies SharedArrayBuffers',
-    '  with relaxed atomics), so small threaded GEMMs lose more to copies than single-threaded ones.',
+    '  with relaxed atomics), so small threaded GEMMs lose more to copies than single-threaded ones. Open issue: with copies,',
+    '  2 threads only pay from N≈512 (at N=256 the threaded copy path costs ~0.3 ms more than the bytes explain).',
     '- tfjs-wasm A·Bᵀ is slow because its kernel does not pack a transposed B; tfjs-cpu is plain JS.', '');
   return lines.join('\n');
 }

@@ -31,6 +31,8 @@ export interface Backend {
   /** Values and (first) indices of max/min along the middle axis; NaN wins, like PyTorch. */
   argReduce(op: 'max' | 'min', x: TypedArray, outer: number, size: number, inner: number, outVals: TypedArray, outIdx: Int32Array): void;
   scan(op: ScanOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+  /** softmax (or log-softmax) along the middle axis of a contiguous (outer, size, inner) buffer, max-shifted. */
+  softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
   /**
    * Batched C[b] = A[b]·B[b]: A[b] is M×K at aOffsets[b] with row/col strides (ars, acs); B[b] is K×N
    * likewise; out is contiguous (batch, M, N).

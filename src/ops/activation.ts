@@ -4,30 +4,42 @@ import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkTensor } from './define.js';
+import { numel } from '../tensor/shape.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record } from './define.js';
 
 function asFloat(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : x.to('float32');
 }
 
-/** softmax(x)ᵢ = e^{xᵢ − max} / Σⱼ e^{xⱼ − max} along dim (shifted by the max for stability). */
-export function softmax(x: Tensor, dim = -1): Tensor {
-  checkTensor(x, 'softmax');
+/**
+ * One fused kernel for softmax / log-softmax along dim (shifted by the max for stability); the
+ * backward is written with ops: softmax s → s ⊙ (g − Σ g⊙s), log-softmax → g − eˢ·Σ g.
+ */
+function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
+  const name = log ? 'logSoftmax' : 'softmax';
+  checkTensor(x, name);
   const xf = asFloat(x);
-  normalizeDim(dim, xf.ndim, 'softmax');
-  if (xf.numel() === 0) return xf.clone();
-  const m = xf.detach().amax(dim, { keepdim: true });
-  const e = xf.sub(m.where(m.isinf().logicalNot(), 0)).exp();
-  return e.div(e.sum(dim, { keepdim: true }));
+  const d = normalizeDim(dim, xf.ndim, name);
+  const out = empty(xf.shape, xf.dtype);
+  if (xf.numel() > 0) {
+    const outer = numel(xf.shape.slice(0, d));
+    const size = xf.ndim ? xf.shape[d]! : 1;
+    be().softmax(contiguousData(xf), outer, size, numel(xf.shape.slice(d + 1)), out.storage.data, log);
+    finishOut(out);
+  }
+  return record(out, name, [xf], (g) => [log
+    ? g.sub(out.exp().mul(g.sum(d, { keepdim: true })))
+    : out.mul(g.sub(g.mul(out).sum(d, { keepdim: true })))], [out]);
 }
 
-/** log softmax = x − logsumexp(x) along dim. */
+/** softmax(x)ᵢ = e^{xᵢ − max} / Σⱼ e^{xⱼ − max} along dim. @example softmax(tensor([1, 2, 3])) // [0.090, 0.245, 0.665] */
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return softmaxOp(x, dim, false);
+}
+
+/** log softmax(x) = x − logsumexp(x) along dim, computed stably in one pass. */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  checkTensor(x, 'logSoftmax');
-  const xf = asFloat(x);
-  normalizeDim(dim, xf.ndim, 'logSoftmax');
-  if (xf.numel() === 0) return xf.clone();
-  return xf.sub(xf.logsumexp(dim, { keepdim: true }));
+  return softmaxOp(x, dim, true);
 }
 
 /** softplus(x) = log(1 + e^{βx})/β, linear above the threshold (PyTorch's defaults β = 1, threshold 20). */

@@ -133,6 +133,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 /** `steps` evenly spaced values from start to end inclusive (PyTorch computes the two halves from both ends). */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
+  // PyTorch returns NaNs here; a non-finite bound is always a bug upstream, so say so
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ArgumentError(`linspace: start and end must be finite, got (${start}, ${end})`);
   const dtype = checkDType(opts.dtype ?? 'float32', 'linspace');
   const data = allocate(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;

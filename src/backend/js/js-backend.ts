@@ -143,6 +143,26 @@ export class JsBackend implements Backend {
     }
   }
 
+  softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * size * inner + i;
+        let m = -Infinity;
+        for (let r = 0; r < size; r++) { const v = x[base + r * inner]!; if (v > m || v !== v) m = v; }
+        if (m === -Infinity || m === Infinity) m = m === Infinity ? m : 0; // all −inf: exp gives 0s, sum 0 → NaN like PyTorch
+        let sum = 0;
+        for (let r = 0; r < size; r++) sum += Math.exp(x[base + r * inner]! - m);
+        if (log) {
+          const lse = m + Math.log(sum);
+          for (let r = 0; r < size; r++) out[base + r * inner] = x[base + r * inner]! - lse;
+        } else {
+          const inv = 1 / sum;
+          for (let r = 0; r < size; r++) out[base + r * inner] = Math.exp(x[base + r * inner]! - m) * inv;
+        }
+      }
+    }
+  }
+
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,

@@ -60,6 +60,13 @@ export class WasmBackend extends JsBackend {
     super.reduce(op, x, outer, size, inner, out);
   }
 
+  override softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
+    if (inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.elementwise) {
+      return this.kernels.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
+    }
+    super.softmax(x, outer, size, inner, out, log);
+  }
+
   override matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
