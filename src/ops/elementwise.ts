@@ -39,13 +39,18 @@ function defineUnary(name: string, op: UnaryOp, spec: UnarySpec): (x: Tensor) =>
 }
 
 const same = (d: DType): DType => d;
+/** Like `same`, but bool has no sign to flip or drop (PyTorch throws too). */
+const noBool = (op: string) => (d: DType): DType => {
+  if (d === 'bool') throw new DTypeError(`${op}: not supported for bool tensors; use logicalNot instead`);
+  return d;
+};
 const boolOut = (): DType => 'bool';
 const zeroGrad = (g: Tensor): Tensor => g.mul(0);
 
 /** −x. */
-export const neg = defineUnary('neg', 'neg', { dtype: same, backward: (g) => g.neg(), saves: 'none' });
+export const neg = defineUnary('neg', 'neg', { dtype: noBool('neg'), backward: (g) => g.neg(), saves: 'none' });
 /** |x|; gradient sign(x) (0 at 0, like PyTorch). */
-export const abs = defineUnary('abs', 'abs', { dtype: same, backward: (g, x) => g.mul(x.sign()), saves: 'x' });
+export const abs = defineUnary('abs', 'abs', { dtype: noBool('abs'), backward: (g, x) => g.mul(x.sign()), saves: 'x' });
 /** sign(x) ∈ {−1, 0, 1}; zero gradient. */
 export const sign = defineUnary('sign', 'sign', { dtype: same, backward: zeroGrad, saves: 'none' });
 /** eˣ. @example exp(tensor([0, 1])) // [1, 2.7183] */
@@ -204,8 +209,15 @@ export const minimum = defineBinary('minimum', 'minimum', {
   },
   saves: ['a', 'b'],
 });
-export const fmax = defineBinary('fmax', 'fmax', {});
-export const fmin = defineBinary('fmin', 'fmin', {});
+/** Elementwise max ignoring NaN; the gradient goes to a where a ≥ b or b is NaN (ties to a), like PyTorch. */
+export const fmax = defineBinary('fmax', 'fmax', {
+  backward: (g, a, b) => { const toA = a.ge(b).logicalOr(b.isnan()); return [g.where(toA, 0), g.where(toA.logicalNot(), 0)]; },
+  saves: ['a', 'b'],
+});
+export const fmin = defineBinary('fmin', 'fmin', {
+  backward: (g, a, b) => { const toA = a.le(b).logicalOr(b.isnan()); return [g.where(toA, 0), g.where(toA.logicalNot(), 0)]; },
+  saves: ['a', 'b'],
+});
 export const atan2 = defineBinary('atan2', 'atan2', {
   dtype: toFloat,
   backward: (g, a, b) => { const d = a.square().add(b.square()); return [g.mul(b).div(d), g.mul(a).neg().div(d)]; },

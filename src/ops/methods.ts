@@ -5,7 +5,9 @@ import { gradEdge } from '../autograd/node.js';
 import { defaultGenerator, fillRandom_, type Generator } from '../random/generator.js';
 import { full, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
-import { ArgumentError } from '../tensor/errors.js';
+import { ArgumentError, AutogradError, DTypeError, fmtShape } from '../tensor/errors.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isFloating } from '../tensor/dtype.js';
 import { formatTensor } from '../tensor/print.js';
 import { Tensor, type TensorHook } from '../tensor/tensor.js';
 import * as act from './activation.js';
@@ -193,13 +195,22 @@ P.fill_ = function (this: Tensor, v: TensorLike) {
 P.copy_ = function (this: Tensor, src: Tensor) {
   return inplace(this, 'copy_', () => ew.to(src, this.dtype).expand(this.shape), [src], true);
 };
+/** Random fills write into a leaf's data, so like PyTorch they refuse a leaf that requires grad unless under noGrad. */
+function checkRandomFill(t: Tensor, op: string): void {
+  if (isGradEnabled() && t.requiresGrad && t.isLeaf) {
+    throw new AutogradError(`${op}: a leaf Variable that requires grad is being used in an in-place operation (shape ${fmtShape(t.shape)}); wrap it in noGrad()`);
+  }
+  if (!isFloating(t.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype}`);
+}
 P.uniform_ = function (this: Tensor, from = 0, to = 1, o: { generator?: Generator } = {}) {
-  if (!(from <= to)) throw new ArgumentError(`uniform_: expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  checkRandomFill(this, 'uniform_');
+  if (!(from <= to) || !Number.isFinite(from) || !Number.isFinite(to)) throw new ArgumentError(`uniform_: expects to return a finite [from, to) range, but found from=${from}, to=${to}`);
   const g = o.generator ?? defaultGenerator;
   return fillRandom_(this, () => from + (to - from) * g.random());
 };
 P.normal_ = function (this: Tensor, mean = 0, std = 1, o: { generator?: Generator } = {}) {
-  if (!(std >= 0)) throw new ArgumentError(`normal_: expects std >= 0.0, but found std ${std}`);
+  checkRandomFill(this, 'normal_');
+  if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean)) throw new ArgumentError(`normal_: expects a finite mean and a finite std >= 0.0, but found mean=${mean}, std=${std}`);
   const g = o.generator ?? defaultGenerator;
   return fillRandom_(this, () => mean + std * g.normal());
 };

@@ -130,7 +130,7 @@ export function randn(shape: readonly number[], o: RandomOptions = {}): Tensor {
 
 /** N(mean, std²) samples; std must be ≥ 0. */
 export function normal(mean: number, std: number, shape: readonly number[], o: RandomOptions = {}): Tensor {
-  if (!(std >= 0)) throw new ArgumentError(`normal: expected std >= 0.0, got ${std}`);
+  if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean)) throw new ArgumentError(`normal: expected a finite mean and a finite std >= 0.0, got mean=${mean}, std=${std}`);
   const { t, g } = floatOut('normal', shape, o);
   const d = t.storage.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();

@@ -165,7 +165,9 @@ def main():
     pt = torch.softmax(randn(4, 5), 1).float().double()
     pt[0, 0] = 0.0
     for r in ["none", "mean", "sum", "batchmean"]:
-        add(f"kl_{r}", "klDiv", lambda a, t: F.kl_div(a, t, reduction=r), [lq, pt], [True, True] if r != "none" else [True, False], {"reduction": r})
+        add(f"kl_{r}", "klDiv", lambda a, t: F.kl_div(a, t, reduction=r), [lq, pt], [True, False], {"reduction": r})
+    # target gradient (log y + 1 − x) only where y > 0: PyTorch's is −inf at y = 0
+    add("kl_target_grad", "klDiv", lambda a, t: F.kl_div(a, t, reduction="sum"), [lq, torch.softmax(randn(4, 5), 1).float().double()], [True, True], {"reduction": "sum"})
     add("kl_logtarget_batchmean", "klDiv", lambda a, t: F.kl_div(a, t, reduction="batchmean", log_target=True), [lq, F.log_softmax(randn(4, 5), 1).float().double()], [True, True], {"reduction": "batchmean", "logTarget": True})
 
     x1, x2 = randn(5, 6), randn(5, 6)
