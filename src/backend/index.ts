@@ -42,6 +42,28 @@ export function setBackend(name: string): Backend {
   return be;
 }
 
+/**
+ * Threads the wasm backend may use for large kernels (the calling thread included); 1 turns the
+ * worker pool off. Default: TSGRAD_NUM_THREADS, else the core count. Workers start on the first
+ * kernel big enough to split, and an idle pool never keeps the process alive.
+ * @example setNumThreads(2)
+ */
+export function setNumThreads(n: number): void {
+  const w = wasmBackend();
+  if (w) w.threads.numThreads = n;
+  else if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
+}
+
+/** Threads the wasm backend uses for large kernels (1 where workers or shared memory are unavailable). */
+export function getNumThreads(): number {
+  return wasmBackend()?.threads.numThreads ?? 1;
+}
+
+/** Starts the worker pool now and resolves true when it is ready (false: single-threaded). For benchmarks. */
+export function threadsReady(): Promise<boolean> {
+  return wasmBackend()?.threads.ready() ?? Promise.resolve(false);
+}
+
 export function listBackends(): string[] {
   return [...registry.keys()];
 }

@@ -107,7 +107,7 @@ export class ModuleDict extends Module {
   }
   keys(): string[] { return [...this.namedChildren()].map(([k]) => k); }
   values(): Module[] { return [...this.namedChildren()].map(([, m]) => m); }
-  entries(): [string, Module][] { return [...this.namedChildren()]; }
+  items(): [string, Module][] { return [...this.namedChildren()]; }
   get size(): number { return this.keys().length; }
   forward(): never {
     throw new ArgumentError('ModuleDict: has no forward(); look modules up with get(key)');

@@ -166,7 +166,9 @@ export function crossEntropy(input: Tensor, target: Tensor, { weight = null, ign
   const wb = w ? w.reshape([C, ...new Array<number>(input.ndim - cdim - 1).fill(1)]) : null;
 
   if (isFloating(target.dtype)) {
-    checkSameShape('crossEntropy', input, target, 'target (class probabilities)');
+    if (!sameShape(input.shape, target.shape)) {
+      throw new DTypeError(`crossEntropy: a float target must hold class probabilities of the input's shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}; class indices need dtype int32`);
+    }
     const y = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / C) : target;
     let prod = logp.mul(y);
     if (wb) prod = prod.mul(wb);
@@ -208,8 +210,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
 }
 
 /**
- * Binary cross entropy on logits, stable for any |x|:
- * ℓ = w·((1 − y)·x + (1 + (p_w − 1)·y)·softplus(−x)), softplus(−x) = max(−x, 0) + log1p(e^{−|x|}).
+ * Binary cross entropy on logits, stable for any |x| (PyTorch's formula):
+ * ℓ = w·((1 − y)·x + (1 + (p_w − 1)·y)·softplus(−x)).
  * posWeight (broadcast along the last dim, one per class) scales the positive term.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
@@ -218,7 +220,10 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   checkFloat('binaryCrossEntropyWithLogits', input, 'input');
   checkFloat('binaryCrossEntropyWithLogits', target, 'target');
   checkSameShape('binaryCrossEntropyWithLogits', input, target);
-  const spNeg = input.neg().relu().add(input.abs().neg().exp().log1p()); // softplus(−x)
+  // softplus(−x) = log(e^{−m} + e^{−x−m}) + m for any m; m = max(−x, 0) keeps it stable and, being
+  // a constant of the identity, is detached (so the gradient at x = 0 is the true −½).
+  const m = input.detach().neg().clamp(0);
+  const spNeg = m.neg().exp().add(input.neg().sub(m).exp()).log().add(m);
   const logWeight = posWeight ? checkFloat('binaryCrossEntropyWithLogits', posWeight, 'posWeight').sub(1).mul(target).add(1) : null;
   let loss = target.neg().add(1).mul(input).add(logWeight ? logWeight.mul(spNeg) : spNeg);
   if (weight) loss = loss.mul(checkFloat('binaryCrossEntropyWithLogits', weight, 'weight'));

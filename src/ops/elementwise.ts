@@ -308,13 +308,12 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-/** Fills value where mask is true (mask broadcasts to x). */
+/** Fills value where mask is true (x and mask broadcast together, like PyTorch's out-of-place masked_fill). */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   checkTensor(x, 'maskedFill');
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: expected mask to be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
   if (value instanceof Tensor && value.ndim !== 0) throw new ArgumentError(`maskedFill: only supports a 0-dimensional value tensor, got shape [${value.shape}]`);
-  const shape = broadcastAll('maskedFill', x, mask);
-  if (!sameShape(shape, x.shape)) throw new ShapeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
+  broadcastAll('maskedFill', x, mask); // out of place, x and mask broadcast together (PyTorch); maskedFill_ checks x's shape
   const v = value instanceof Tensor ? value.to(x.dtype) : value;
   return where(mask, v, x);
 }
@@ -330,12 +329,18 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   if (lo) out = runBinary('clamp', 'maximum', out, lo, dtype);
   if (hi) out = runBinary('clamp', 'minimum', out, hi, dtype);
   if (!isFloating(dtype)) return out;
-  return record(out, 'clamp', [x], (g) => {
+  // Tensor bounds get the gradient where they bind (PyTorch's clamp_backward_min_max; when
+  // min > max, max wins everywhere).
+  const bounds = [lo, hi].filter((b): b is Tensor => b !== null);
+  return record(out, 'clamp', [x, ...bounds], (g) => {
     let m = g;
     if (lo) m = m.where(x.ge(lo), 0);
     if (hi) m = m.where(x.le(hi), 0);
-    return [sumToShape(m, x.shape, x.dtype)];
-  }, [x]);
+    const gLo = lo?.requiresGrad ? g.where(hi ? x.lt(lo).logicalAnd(lo.lt(hi)) : x.lt(lo), 0) : null;
+    const gHi = hi?.requiresGrad ? g.where(lo ? x.gt(hi).logicalOr(hi.lt(lo)) : x.gt(hi), 0) : null;
+    const gBounds = [...(lo ? [gLo] : []), ...(hi ? [gHi] : [])];
+    return [sumToShape(m, x.shape, x.dtype), ...bounds.map((b, i) => (gBounds[i] ? sumToShape(gBounds[i]!, b.shape, b.dtype) : null))];
+  }, [x, ...bounds]);
 }
 
 /** Replaces NaN with `nan` (0), +inf with `posinf` and −inf with `neginf` (dtype max/min by default). */

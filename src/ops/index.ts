@@ -231,7 +231,7 @@ function applyBasic(x: Tensor, items: readonly IndexItem[]): { v: Tensor; adv: {
           it.t.shape.forEach((s, j) => {
             if (s !== v.shape[d + j]) throw new IndexError(`index: the shape of the mask ${fmtShape(it.t.shape)} at index ${j} does not match the shape of the indexed tensor ${fmtShape(v.shape)} at index ${d + j}`);
           });
-          if (k === 0) { v = unsqueeze(v, d); adv.push({ dim: d, t: it.t.toFlatArray()[0] ? scalarTensor(0, 'int32') : empty([0], 'int32') }); d++; break; }
+          if (k === 0) { v = unsqueeze(v, d); adv.push({ dim: d, t: empty([it.t.toFlatArray()[0] ? 1 : 0], 'int32') }); d++; break; }
           const nz = nonzero(it.t, { asTuple: true });
           nz.forEach((t, j) => adv.push({ dim: d + j, t }));
           d += k;

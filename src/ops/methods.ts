@@ -5,7 +5,7 @@ import { gradEdge } from '../autograd/node.js';
 import { defaultGenerator, fillRandom_, type Generator } from '../random/generator.js';
 import { full, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
-import { ArgumentError, AutogradError, DTypeError, fmtShape } from '../tensor/errors.js';
+import { ArgumentError, AutogradError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatTensor } from '../tensor/print.js';
@@ -182,6 +182,9 @@ P.indexPut_ = function (this: Tensor, items: readonly idx.IndexItem[], value: Te
     // Basic indexing is a view: write through it (autograd rebases the base's history).
     const v = idx.index(this, ...items);
     const src = value instanceof Tensor ? value : full([], value, { dtype: this.dtype });
+    if (src.ndim > v.ndim || src.shape.some((n, i) => n !== 1 && n !== v.shape[v.ndim - src.ndim + i])) {
+      throw new ShapeError(`indexPut_: shape mismatch: value tensor of shape ${fmtShape(src.shape)} cannot be broadcast to indexing result of shape ${fmtShape(v.shape)}`);
+    }
     inplace(v, 'indexPut_', () => src.expand(v.shape), tensorsIn([src]), true);
     return this;
   }
@@ -219,8 +222,8 @@ P.normal_ = function (this: Tensor, mean = 0, std = 1, o: { generator?: Generato
 
 P.backward = function (this: Tensor, gradient?: Tensor | null, o?: BackwardOptions) { runBackward(this, gradient, o); };
 P.retainGrad = function (this: Tensor) {
+  if (!this.requiresGrad) throw new AutogradError("retainGrad: can't retain_grad on Tensor that has requires_grad=False");
   if (this.isLeaf || this._retainsGrad) { return; }
-  if (!this.requiresGrad) throw new ArgumentError("retainGrad: can't retain_grad on Tensor that has requires_grad=False");
   this._retainsGrad = true;
   const node = gradEdge(this)!;
   node.preHooks.push((g) => {

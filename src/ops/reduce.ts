@@ -93,6 +93,7 @@ export function prod(x: Tensor, dim?: number, { keepdim = false, dtype }: Reduce
   if (!isFloating(out.dtype)) return out;
   return record(out, 'prod', [src], (g) => {
     if (src.ndim === 0) return [g];
+    if (src.numel() === 0) return [zeros(src.shape, { dtype: g.dtype })];
     // ∂/∂xᵢ Πⱼ xⱼ = Π_{j<i} xⱼ · Π_{j>i} xⱼ: exclusive cumulative products from both ends.
     const one = src.narrow(d, 0, 1).mul(0).add(1);
     const n = src.shape[d]!;

@@ -40,7 +40,7 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
 }
 
 export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (dims == null) return Array.from({ length: ndim }, (_, i) => i); // undefined or null (PyTorch's dim=None)
   const list = typeof dims === 'number' ? [dims] : dims;
   const out = list.map((d) => normalizeDim(d, ndim, op));
   if (new Set(out).size !== out.length) throw new ArgumentError(`${op}: dim ${JSON.stringify(list)} appears multiple times in the list of dims`);

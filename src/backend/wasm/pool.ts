@@ -1,14 +1,20 @@
 // Worker pool that splits large GEMMs across threads sharing one WebAssembly.Memory. Browser-safe:
 // spawning workers is left to a glue file (pool-node.ts for worker_threads, pool-web.ts for Web Workers).
 //
-// Protocol: a 256-byte control block in the shared memory. The caller writes a job, sets PENDING to
-// the worker count, bumps GEN and notifies; each worker runs its part of the job with its own GEMM
-// workspace, decrements PENDING and notifies the caller at zero. The calling thread runs part 0
-// itself. Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
+// Protocol: a 256-byte control block in the shared memory. GEN is a seqlock: the caller makes it odd,
+// writes the job, makes it even and notifies. A job is cut into chunks (row or column blocks of C) with
+// global, ever-increasing numbers [FIRST, END); every thread, the caller included, claims chunks with a
+// compare-and-swap on NEXT that never passes END, runs them with its own GEMM workspace and bumps DONE;
+// the caller returns when DONE reaches END. Claiming instead of fixed parts matters on a shared
+// machine: a descheduled worker (another process on its core) costs at most the chunk it holds, not
+// half the GEMM, and a worker that wakes late finds nothing left to claim (its stale END stops it).
+// Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
 import type { GemmSplitter, KernelExports, WasmKernels } from './kernels.js';
 
-const GEN = 0, PENDING = 1, READY = 2, KIND = 3, ARGS = 8;
+const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
+/** Chunks per thread: more balances better on a busy machine, fewer repack the shared operand less. */
+const CHUNKS_PER_THREAD = 4;
 const JOB_EXIT = 0, JOB_SGEMM = 1;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
@@ -43,20 +49,24 @@ export interface PoolOptions {
   spinMicros?: number;
 }
 
-/** Runs part `index` of the sgemm described in the control block (rows or columns of C). */
-function runSgemmPart(ex: KernelExports, i32: Int32Array, f32: Float32Array, index: number, parts: number, work: number): void {
-  const tA = i32[ARGS], tB = i32[ARGS + 1], M = i32[ARGS + 2], N = i32[ARGS + 3], K = i32[ARGS + 4];
-  const alpha = f32[ARGS + 5], a = i32[ARGS + 6], lda = i32[ARGS + 7], b = i32[ARGS + 8], ldb = i32[ARGS + 9];
-  const beta = f32[ARGS + 10], c = i32[ARGS + 11], ldc = i32[ARGS + 12];
+/** Claims and runs chunks of the sgemm in the control block until none is left below `end`. */
+function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
+  const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
+  const alpha = f32[ARGS + 5]!, a = i32[ARGS + 6]!, lda = i32[ARGS + 7]!, b = i32[ARGS + 8]!, ldb = i32[ARGS + 9]!;
+  const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!;
   const byRows = M >= N;
   const dim = byRows ? M : N;
-  const chunk = Math.ceil(Math.ceil(dim / parts) / SPLIT_ALIGN) * SPLIT_ALIGN;
-  const lo = index * chunk, hi = Math.min(dim, lo + chunk);
-  if (lo >= hi) return;
-  if (byRows) {
-    ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
-  } else {
-    ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
+  for (;;) {
+    const next = Atomics.load(i32, NEXT);
+    if (next >= end || next < first) return;
+    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
+    const lo = (next - first) * chunk, hi = Math.min(dim, lo + chunk);
+    if (byRows) {
+      ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
+    } else {
+      ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
+    }
+    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
 }
 
@@ -72,14 +82,16 @@ export function workerLoop(init: WorkerInit): void {
   for (;;) {
     let g = Atomics.load(i32, GEN);
     const deadline = performance.now() + init.spinMicros / 1000;
-    while (g === seen && performance.now() < deadline) {
-      for (let s = 0; g === seen && s < 1000; s++) g = Atomics.load(i32, GEN);
+    while ((g === seen || g & 1) && performance.now() < deadline) {
+      for (let s = 0; (g === seen || g & 1) && s < 1000; s++) g = Atomics.load(i32, GEN);
     }
-    while (g === seen) { Atomics.wait(i32, GEN, seen); g = Atomics.load(i32, GEN); }
+    while (g === seen || g & 1) { Atomics.wait(i32, GEN, g); g = Atomics.load(i32, GEN); }
     seen = g;
-    if (i32[KIND] === JOB_EXIT) return;
-    runSgemmPart(ex, i32, f32, init.index, init.parts, init.work);
-    if (Atomics.sub(i32, PENDING, 1) === 1) Atomics.notify(i32, PENDING);
+    // Seqlock read: the job is consistent if GEN has not moved while reading it.
+    const kind = i32[KIND], first = i32[FIRST]!, end = i32[END]!;
+    if (Atomics.load(i32, GEN) !== g) continue;
+    if (kind === JOB_EXIT) return;
+    runSgemmChunks(ex, i32, f32, first, end, init.work);
   }
 }
 
@@ -127,28 +139,38 @@ export class WasmThreadPool implements GemmSplitter {
     b: number, ldb: number, beta: number, c: number, ldc: number): void {
     const ex = this.kernels.exports;
     if (!this.isReady) {
-      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.kernels.workspaces[0]);
+      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.kernels.workspaces[0]!);
       return;
     }
     const i32 = this.i32, f32 = this.f32;
+    const dim = M >= N ? M : N;
+    const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * CHUNKS_PER_THREAD) / SPLIT_ALIGN) * SPLIT_ALIGN);
+    const prevEnd = Atomics.load(i32, END);
+    const first = prevEnd > 2 ** 30 ? 0 : prevEnd; // wrap long before int32 overflow; stale workers see next < first
+
+    const end = first + Math.ceil(dim / chunk);
+    Atomics.add(i32, GEN, 1); // odd: writing
     i32[KIND] = JOB_SGEMM;
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
-    f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc;
-    Atomics.store(i32, PENDING, this.threads - 1);
-    Atomics.add(i32, GEN, 1);
+    f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk;
+    Atomics.store(i32, FIRST, first);
+    Atomics.store(i32, END, end);
+    Atomics.store(i32, NEXT, first);
+    Atomics.store(i32, DONE, first);
+    Atomics.add(i32, GEN, 1); // even: published
     Atomics.notify(i32, GEN);
-    runSgemmPart(ex, i32, f32, 0, this.threads, this.kernels.workspaces[0]);
-    this.join();
+    runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
+    this.join(end);
   }
 
-  private join(): void {
+  private join(end: number): void {
     const i32 = this.i32;
-    let v = Atomics.load(i32, PENDING);
-    for (let s = 0; v !== 0 && s < 100000; s++) v = Atomics.load(i32, PENDING);
-    while (v !== 0) {
-      if (this.canBlock) Atomics.wait(i32, PENDING, v, 100);
-      v = Atomics.load(i32, PENDING);
+    let v = Atomics.load(i32, DONE);
+    for (let s = 0; v !== end && s < 100000; s++) v = Atomics.load(i32, DONE);
+    while (v !== end) {
+      if (this.canBlock) Atomics.wait(i32, DONE, v, 100);
+      v = Atomics.load(i32, DONE);
     }
   }
 
@@ -157,6 +179,7 @@ export class WasmThreadPool implements GemmSplitter {
     if (this.closed) return;
     this.closed = true;
     this.kernels.setSplitter(null);
+    Atomics.add(this.i32, GEN, 1);
     this.i32[KIND] = JOB_EXIT;
     Atomics.add(this.i32, GEN, 1);
     Atomics.notify(this.i32, GEN);

@@ -5,6 +5,7 @@ import type { ReduceOp, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
 import { JsBackend, coalesce } from '../js/js-backend.js';
 import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
+import { ThreadedGemm } from './threads.js';
 
 const BINARY: Partial<Record<BinaryOp, WBinary>> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum' };
 const UNARY: Partial<Record<UnaryOp, WUnary>> = {
@@ -21,6 +22,8 @@ const isF32 = (a: TypedArray): a is Float32Array => a instanceof Float32Array;
 
 export class WasmBackend extends JsBackend {
   override readonly name = 'wasm';
+  /** Large GEMMs split across a worker pool (see threads.ts); setNumThreads changes its size. */
+  readonly threads = new ThreadedGemm();
   constructor(readonly kernels: WasmKernels) {
     super();
   }
@@ -77,8 +80,9 @@ export class WasmBackend extends JsBackend {
     if (!isF32(a) || !isF32(b) || !isF32(out) || !la || !lb || m * n * k < WASM_THRESHOLDS.gemm) {
       return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out);
     }
+    const kern = this.threads.forWork(m * n * k) ?? this.kernels;
     for (let bt = 0; bt < aOffsets.length; bt++) {
-      this.kernels.sgemm(la[0], lb[0], m, n, k, a, aOffsets[bt]!, la[1], b, bOffsets[bt]!, lb[1], out, bt * m * n, n);
+      kern.sgemm(la[0], lb[0], m, n, k, a, aOffsets[bt]!, la[1], b, bOffsets[bt]!, lb[1], out, bt * m * n, n);
     }
   }
 }

@@ -1,0 +1,111 @@
+// Multi-core GEMM for the wasm backend: a second, shared-memory instance of the kernels with a worker
+// pool, created on the first GEMM big enough to split. Browser-safe: Node's worker_threads is reached
+// through process.getBuiltinModule (Node ≥ 20.16), so nothing here imports a Node built-in; where no
+// worker API exists (or without SharedArrayBuffer) everything stays single-threaded.
+//
+// Why a second instance: copies into shared memory run at about 60% of the speed of copies into
+// ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so the elementwise kernels keep
+// the private instance and only GEMMs that split pay for the shared one.
+import { loadWasmKernels, type WasmKernels } from './kernels.js';
+import { WasmThreadPool, type SpawnWorker, type WorkerInit } from './pool.js';
+
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+const proc = (globalThis as { process?: NodeProcess }).process;
+
+interface WorkerThreadsModule {
+  Worker: new (url: URL, opts: { workerData: WorkerInit }) => { unref(): void; terminate(): unknown };
+}
+
+/** The worker spawner of this engine, or null (no worker API reachable synchronously). */
+function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
+  const get = proc?.getBuiltinModule;
+  if (typeof get !== 'function') return null;
+  try {
+    const wt = get('node:worker_threads') as WorkerThreadsModule | undefined;
+    const os = get('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+    if (!wt?.Worker || !os) return null;
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const url = new URL('./pool-worker-node.js', import.meta.url);
+    return {
+      cores,
+      spawn: (init) => {
+        const w = new wt.Worker(url, { workerData: init });
+        w.unref(); // an idle pool never keeps the process alive
+        return w;
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * M·N·K from which a GEMM through the backend (operand copies included) is split across the pool.
+ * Measured on the 2-core dev VM with bench/run.js --only gemm-split (see bench/RESULTS.md): with
+ * awake workers 2 threads win from about 64·256·256; below that the wake-up and the slower shared
+ * copies eat the gain.
+ */
+export const DEFAULT_SPLIT_WORK = 64 * 256 * 256;
+
+/** Threads setting and the lazily created shared kernels + pool. */
+export class ThreadedGemm {
+  private wanted: number;
+  private pool: WasmThreadPool | null = null;
+  private kernels: WasmKernels | null = null;
+  private failed = false;
+  private readonly spawner = nodeSpawner();
+  minWork = DEFAULT_SPLIT_WORK;
+
+  constructor() {
+    const env = proc?.env?.TSGRAD_NUM_THREADS;
+    const n = env ? Number(env) : NaN;
+    this.wanted = Number.isInteger(n) && n >= 1 ? n : (this.spawner?.cores ?? 1);
+  }
+
+  /** Threads large kernels may use (including the calling one). */
+  get numThreads(): number {
+    return this.spawner && !this.failed ? this.wanted : 1;
+  }
+
+  set numThreads(n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+    if (n === this.wanted) return;
+    this.close();
+    this.wanted = n;
+  }
+
+  /** The shared kernels with a ready pool for this much work, or null (run single-threaded). */
+  forWork(work: number): WasmKernels | null {
+    if (work < this.minWork || this.wanted < 2 || !this.spawner || this.failed) return null;
+    if (!this.pool) this.start();
+    return this.pool?.isReady ? this.kernels : null;
+  }
+
+  /** Starts the pool now and resolves when its workers are ready (false: single-threaded). */
+  async ready(timeoutMs = 10000): Promise<boolean> {
+    if (this.wanted < 2 || !this.spawner || this.failed) return false;
+    if (!this.pool) this.start();
+    return this.pool ? this.pool.ready(timeoutMs) : false;
+  }
+
+  private start(): void {
+    const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
+    if (!k) { this.failed = true; return; }
+    try {
+      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: true, minGemmWork: 0, spinMicros: 1000 });
+      this.kernels = k;
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /** Stops the workers (a later large GEMM starts a new pool). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+    this.kernels = null;
+  }
+}
