@@ -72,6 +72,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
+  if (a2.ndim > 2 && b2.ndim === 2 && a2.shape[a2.ndim - 1] === b2.shape[0]) {
+    // (…, M, K)·(K, N) as one (…·M, K)·(K, N) GEMM, like PyTorch: bigger GEMMs (split across threads)
+    // and a weight gradient that is one GEMM over all rows instead of a batch of GEMMs and a sum.
+    const lead = a2.shape.slice(0, -1);
+    const out = batchedMatmul('matmul', a2.reshape([-1, a2.shape[a2.ndim - 1]!]), b2).reshape([...lead, b2.shape[1]!]);
+    return b.ndim === 1 ? out.squeeze(-1) : out;
+  }
   let out = batchedMatmul('matmul', a2, b2);
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);

@@ -36,7 +36,8 @@ export class OptimizerError extends TsgradError {}
  * state ← initState(p) on first use; t ← t + 1; update(p, g, state, groupOptions, t).
  * @example const opt = new SGD(model.parameters(), { lr: 0.1 }); loss.backward(); opt.step(); opt.zeroGrad();
  */
-export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends object = object> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `Optimizer` alone means any optimizer
+export abstract class Optimizer<O extends BaseOptions = any, S extends object = any> {
   readonly defaults: O;
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState<S>>();
@@ -45,10 +46,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
 
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<O>>, defaults: O) {
     if (!(defaults.lr >= 0)) throw new ArgumentError(`${this.constructor.name}: Invalid learning rate: ${defaults.lr}`);
-    this.defaults = { maximize: false, ...defaults };
+    this.defaults = { ...defaults, maximize: defaults.maximize ?? false };
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new ArgumentError(`${this.constructor.name}: optimizer got an empty parameter list`);
-    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);
+    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);
     for (const g of groups) this.addParamGroup(g);
   }
 

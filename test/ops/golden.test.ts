@@ -102,6 +102,7 @@ function check(c: Case): void {
     const base = built[i]!.base;
     const e = tensor(g.map(num), { dtype: 'float64' }).reshape(base.shape);
     const actual = base.grad ?? tg.zerosLike(base);
+    assert.equal(actual.dtype, base.dtype, `grad of input ${i} dtype`);
     expectClose(actual, e, { ...tolerances(base.dtype, 'grad'), msg: `grad of input ${i}` });
   });
 }

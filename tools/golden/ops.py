@@ -644,6 +644,17 @@ case("indexPut accumulate duplicates", "indexPut", [T([3, 2]), I([0, 0, 2]), T([
 case("indexPut bool mask scalar", "indexPut", [T([2, 3]), B([True, False, True, False, False, True], [2, 3])], [[t_(1)], -1.5])
 case("indexPut two tensors broadcast value", "indexPut", [T([3, 4]), I([0, 2]), I([1, 3]), T([], grad=False)], [[t_(1), t_(2)], t_(3)])
 
+# ---- casts
+case("to int32 truncates", "to", [T([5], data=[1.7, -1.7, 0.2, -0.0, 3.5], grad=False)], ["int32"])
+case("to bool", "to", [T([4], data=[0, 0.5, -2, "NaN"], grad=False)], ["bool"])
+case("to float64 transposed", "to", [T([3, 2], layout=[["t"]])], ["float64"])
+case("to float32 from float64", "to", [T([4], "float64")], ["float32"])
+case("to float32 from int32", "to", [T([4], "int32")], ["float32"])
+case("to int32 from bool", "to", [B([True, False, True])], ["int32"])
+case("where bool x int scalar", "where", [B([True, False, True]), B([False, True, True])], [t_(0), t_(1), 3], "fn")
+case("nonzero 0-d", "nonzero", [T([], data=[2.0])])
+case("nonzero empty", "nonzero", [T([0, 2])])
+
 # ---- size-1 dims
 case("exp size-1 dims [1,3,1]", "exp", [T([1, 3, 1])])
 case("add [1] x [2,1,3]", "add", [T([1]), T([2, 1, 3])], [t_(1)])

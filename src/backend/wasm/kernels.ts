@@ -9,12 +9,12 @@
 import * as bin from './generated/binaries.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
-export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' | 'relu' | 'neg' | 'sqrt' | 'abs';
+export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' | 'relu' | 'neg' | 'sqrt' | 'abs' | 'erf';
 export type WasmBuild = 'relaxed' | 'simd';
 
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 const UNARY_CODES: Record<UnaryOp, number> = {
-  exp: 0, log: 1, tanh: 2, sigmoid: 3, gelu: 4, geluTanh: 5, relu: 6, neg: 7, sqrt: 8, abs: 9,
+  exp: 0, log: 1, tanh: 2, sigmoid: 3, gelu: 4, geluTanh: 5, relu: 6, neg: 7, sqrt: 8, abs: 9, erf: 10,
 };
 
 /** The raw exports of the kernel module (pointers are byte offsets into `memory`). */
@@ -27,9 +27,11 @@ export interface KernelExports {
   getTileShape(): number;
   binary(op: number, a: number, b: number, out: number, n: number): void;
   binaryScalar(op: number, a: number, s: number, scalarFirst: number, out: number, n: number): void;
+  binaryBcast(op: number, a: number, b: number, out: number, rows: number, cols: number, rowVec: number, swap: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
   maxRows(x: number, rows: number, cols: number, out: number): void;
+  sumMid(x: number, outer: number, size: number, inner: number, out: number): void;
   softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
@@ -258,6 +260,22 @@ export class WasmKernels {
     }
   }
 
+  /**
+   * out[r, c] = a[r, c] op b[c] (b of length cols: rowVec) or a[r, c] op b[r] (b of length rows) for a
+   * contiguous (rows, cols) a; { swap: true } computes b op a. Copies a and b in, out out.
+   */
+  binaryBcast(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array, rows: number, cols: number,
+    opts: { rowVec: boolean; swap?: boolean }): void {
+    const n = rows * cols;
+    const nb = opts.rowVec ? cols : rows;
+    if (a.length !== n || out.length !== n || b.length !== nb) throw new RangeError(`binaryBcast ${op}: lengths do not match ${rows}x${cols}`);
+    const [pa, pb] = this.reserve(n, nb);
+    this.f32.set(a, pa >> 2);
+    this.f32.set(b, pb >> 2);
+    this.exports.binaryBcast(BINARY_CODES[op], pa, pb, pa, rows, cols, opts.rowVec ? 1 : 0, opts.swap ? 1 : 0);
+    out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+  }
+
   /** out = f(x) elementwise. Copies x in, out out. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
     const n = x.length;
@@ -280,6 +298,16 @@ export class WasmKernels {
 
   /** out[r] = Σ_c x[r, c] for a contiguous (rows, cols) buffer. */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(0, x, rows, cols, out); }
+  /** out[o, i] = Σ_r x[o, r, i] for a contiguous (outer, size, inner) buffer. */
+  sumMid(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void {
+    const n = outer * size * inner;
+    if (x.length < n || out.length < outer * inner) throw new RangeError(`sumMid: buffers too short for ${outer}x${size}x${inner}`);
+    const [px, po] = this.reserve(n, outer * inner);
+    this.f32.set(x.subarray(0, n), px >> 2);
+    this.exports.sumMid(px, outer, size, inner, po);
+    out.set(this.f32.subarray(po >> 2, (po >> 2) + outer * inner));
+  }
+
   /** out[r] = max_c x[r, c] for a contiguous (rows, cols) buffer. */
   maxRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(1, x, rows, cols, out); }
 

@@ -10,6 +10,7 @@ import { ThreadedGemm } from './threads.js';
 const BINARY: Partial<Record<BinaryOp, WBinary>> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum' };
 const UNARY: Partial<Record<UnaryOp, WUnary>> = {
   exp: 'exp', log: 'log', tanh: 'tanh', sigmoid: 'sigmoid', geluErf: 'gelu', geluTanh: 'geluTanh', relu: 'relu', neg: 'neg', sqrt: 'sqrt', abs: 'abs',
+  erf: 'erf',
 };
 
 /**
@@ -32,13 +33,29 @@ export class WasmBackend extends JsBackend {
     const wop = BINARY[op];
     if (wop && isF32(a.data) && isF32(b.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
       const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
+      const k = this.kernels;
       if (shape.length === 1) {
         const n = shape[0]!;
         const [as, bs] = [strides[0]![0]!, strides[1]![0]!];
         const av = a.data.subarray(a.offset, a.offset + n);
-        if (as === 1 && bs === 1) return this.kernels.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
-        if (as === 1 && bs === 0) return this.kernels.binary(wop, av, b.data[b.offset]!, out);
-        if (as === 0 && bs === 1) return this.kernels.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+        if (as === 1 && bs === 1) return k.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+        if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
+        if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+      } else if (shape.length === 2) {
+        // One contiguous (rows, cols) operand and one broadcast vector: bias adds, x − mean, x / sum.
+        const [rows, cols] = shape as [number, number];
+        const [a0, a1] = strides[0] as [number, number];
+        const [b0, b1] = strides[1] as [number, number];
+        const full = (x: View) => (x.data as Float32Array).subarray(x.offset, x.offset + rows * cols);
+        const vec = (x: View, n: number) => (x.data as Float32Array).subarray(x.offset, x.offset + n);
+        if (a0 === cols && a1 === 1) {
+          if (b0 === 0 && b1 === 1) return k.binaryBcast(wop, full(a), vec(b, cols), out, rows, cols, { rowVec: true });
+          if (b0 === 1 && b1 === 0) return k.binaryBcast(wop, full(a), vec(b, rows), out, rows, cols, { rowVec: false });
+        }
+        if (b0 === cols && b1 === 1) {
+          if (a0 === 0 && a1 === 1) return k.binaryBcast(wop, full(b), vec(a, cols), out, rows, cols, { rowVec: true, swap: true });
+          if (a0 === 1 && a1 === 0) return k.binaryBcast(wop, full(b), vec(a, rows), out, rows, cols, { rowVec: false, swap: true });
+        }
       }
     }
     super.binary(op, a, b, out);
@@ -60,6 +77,9 @@ export class WasmBackend extends JsBackend {
       const src = x.subarray(0, outer * size);
       return op === 'sum' ? this.kernels.sumRows(src, outer, size, out) : this.kernels.maxRows(src, outer, size, out);
     }
+    if (op === 'sum' && inner > 1 && isF32(x) && isF32(out) && outer * size * inner >= WASM_THRESHOLDS.reduce) {
+      return this.kernels.sumMid(x.subarray(0, outer * size * inner), outer, size, inner, out);
+    }
     super.reduce(op, x, outer, size, inner, out);
   }
 
@@ -75,15 +95,32 @@ export class WasmBackend extends JsBackend {
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
     m: number, n: number, k: number, out: TypedArray,
   ): void {
-    const la = gemmLayout(m, k, ars, acs);
-    const lb = gemmLayout(k, n, brs, bcs);
-    if (!isF32(a) || !isF32(b) || !isF32(out) || !la || !lb || m * n * k < WASM_THRESHOLDS.gemm) {
+    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_THRESHOLDS.gemm) {
       return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out);
     }
+    // An operand GEMM cannot read in place (e.g. an expanded gradient, all strides 0) is packed first.
+    const la = gemmLayout(m, k, ars, acs) ?? [false, k];
+    const lb = gemmLayout(k, n, brs, bcs) ?? [false, n];
+    const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
+    const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
     const kern = this.threads.forWork(m * n * k) ?? this.kernels;
+    let lastA = -1, lastB = -1;
     for (let bt = 0; bt < aOffsets.length; bt++) {
-      kern.sgemm(la[0], lb[0], m, n, k, a, aOffsets[bt]!, la[1], b, bOffsets[bt]!, lb[1], out, bt * m * n, n);
+      let A = a, aOff = aOffsets[bt]!, B = b, bOff = bOffsets[bt]!;
+      if (packA) { if (aOff !== lastA) packMatrix(a, aOff, ars, acs, m, k, packA); lastA = aOff; A = packA; aOff = 0; }
+      if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, k, n, packB); lastB = bOff; B = packB; bOff = 0; }
+      kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n);
     }
+  }
+}
+
+/** Copies a rows×cols strided matrix into a contiguous row-major one. */
+function packMatrix(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, dst: Float32Array): void {
+  if (rs === 0 && cs === 0) { dst.fill(src[off]!); return; }
+  for (let i = 0; i < rows; i++) {
+    const s = off + i * rs, d = i * cols;
+    if (cs === 1) dst.set(src.subarray(s, s + cols), d);
+    else for (let j = 0; j < cols; j++) dst[d + j] = src[s + j * cs]!;
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { DataLoader, TensorDataset } from '../../data/index.js';
 import { loadDigits } from '../../data/node.js';
-import { loadCheckpoint, saveCheckpoint } from '../../io/checkpoint.js';
+import { loadCheckpointSync as loadCheckpoint, saveCheckpointSync as saveCheckpoint } from '../../io/node.js';
 import * as nn from '../../nn/index.js';
 import { Adam, CosineAnnealingLR } from '../../optim/index.js';
 import { Generator } from '../../random/generator.js';

@@ -1,13 +1,13 @@
 // Contiguous float32 elementwise kernels, row-wise softmax/reductions and fused optimizer steps.
 // Four lanes at a time; the 0-3 leftover elements go through the same vector code in one partial
 // vector, so the tail rounds exactly like the body.
-import { vexp, vlog, vtanh, vsigmoid, vgeluErf, vgeluTanh } from './vmath';
+import { vexp, vlog, vtanh, vsigmoid, vgeluErf, vgeluTanh, verf } from './vmath';
 
 // Binary op codes (shared with kernels.ts).
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
 // Unary op codes.
 const EXP = 0, LOG = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_TANH = 5, RELU = 6, NEG = 7,
-  SQRT = 8, ABS = 9;
+  SQRT = 8, ABS = 9, ERF = 10;
 
 // @ts-ignore: decorator
 @inline function bin(op: i32, a: v128, b: v128): v128 {
@@ -86,6 +86,44 @@ export function binaryScalar(op: i32, a: usize, s: f32, scalarFirst: i32, out: u
   }
 }
 
+function binaryBcastImpl(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32, rowVec: i32, swap: i32): void {
+  const n4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const base = <usize>(r * cols) << 2;
+    const ar = a + base, orow = out + base;
+    const sv = f32x4.splat(rowVec != 0 ? 0 : load<f32>(b + (<usize>r << 2)));
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const bv = rowVec != 0 ? v128.load(b + o) : sv;
+      const av = v128.load(ar + o);
+      v128.store(orow + o, swap != 0 ? bin(op, bv, av) : bin(op, av, bv));
+    }
+    if (n4 < cols) {
+      const o = <usize>n4 << 2;
+      const k = cols - n4;
+      const bv = rowVec != 0 ? loadPartial(b + o, k) : sv;
+      const av = loadPartial(ar + o, k);
+      storePartial(orow + o, swap != 0 ? bin(op, bv, av) : bin(op, av, bv), k);
+    }
+  }
+}
+
+/**
+ * Broadcast binary op on a contiguous (rows, cols) a: b is a (cols) vector repeated down the rows
+ * (rowVec = 1, e.g. a bias) or a (rows) vector repeated along each row (rowVec = 0, e.g. x − mean);
+ * swap = 1 computes b op a. out may alias a.
+ */
+export function binaryBcast(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32, rowVec: i32, swap: i32): void {
+  switch (op) {
+    case ADD: binaryBcastImpl(ADD, a, b, out, rows, cols, rowVec, swap); break;
+    case SUB: binaryBcastImpl(SUB, a, b, out, rows, cols, rowVec, swap); break;
+    case MUL: binaryBcastImpl(MUL, a, b, out, rows, cols, rowVec, swap); break;
+    case DIV: binaryBcastImpl(DIV, a, b, out, rows, cols, rowVec, swap); break;
+    case MAX: binaryBcastImpl(MAX, a, b, out, rows, cols, rowVec, swap); break;
+    default: binaryBcastImpl(MIN, a, b, out, rows, cols, rowVec, swap);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function un(op: i32, x: v128): v128 {
   switch (op) {
@@ -98,6 +136,7 @@ export function binaryScalar(op: i32, a: usize, s: f32, scalarFirst: i32, out: u
     case RELU: return f32x4.max(x, f32x4.splat(0)); // NaN stays NaN, like torch.relu
     case NEG: return f32x4.neg(x);
     case SQRT: return f32x4.sqrt(x);
+    case ERF: return verf(x);
     default: return f32x4.abs(x);
   }
 }
@@ -120,6 +159,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     case RELU: unaryImpl(RELU, x, out, n); break;
     case NEG: unaryImpl(NEG, x, out, n); break;
     case SQRT: unaryImpl(SQRT, x, out, n); break;
+    case ERF: unaryImpl(ERF, x, out, n); break;
     default: unaryImpl(ABS, x, out, n);
   }
 }
@@ -154,6 +194,29 @@ function rowSum(x: usize, cols: i32): f32 {
 /** out[r] = Σ_c x[r, c] (rows x cols, contiguous). Four lane partial sums: pairwise-ish accuracy. */
 export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
   for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), rowSum(x + (<usize>(r * cols) << 2), cols));
+}
+
+/** out[o, i] = Σ_r x[o, r, i] for a contiguous (outer, size, inner) buffer: whole rows of `inner`
+ *  accumulate at once (sums over a leading dim, e.g. bias gradients). */
+export function sumMid(x: usize, outer: i32, size: i32, inner: i32, out: usize): void {
+  const n4 = inner & ~3;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + (<usize>(o * inner) << 2);
+    const src = x + (<usize>(o * size * inner) << 2);
+    for (let i = 0; i < n4; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
+    for (let i = n4; i < inner; i++) store<f32>(dst + (<usize>i << 2), 0);
+    for (let r = 0; r < size; r++) {
+      const row = src + (<usize>(r * inner) << 2);
+      for (let i = 0; i < n4; i += 4) {
+        const q = <usize>i << 2;
+        v128.store(dst + q, f32x4.add(v128.load(dst + q), v128.load(row + q)));
+      }
+      for (let i = n4; i < inner; i++) {
+        const q = <usize>i << 2;
+        store<f32>(dst + q, load<f32>(dst + q) + load<f32>(row + q));
+      }
+    }
+  }
 }
 
 /** out[r] = max_c x[r, c]; NaN anywhere in the row gives NaN (torch.amax). cols = 0 gives -Inf. */

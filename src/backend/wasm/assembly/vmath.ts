@@ -112,6 +112,21 @@
   return f32x4.mul(f32x4.mul(x, splat(0.5)), phi2);
 }
 
+/** erf(x) = sign(x)·(1 − erfc(|x|)), erfc by Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7 absolute). */
+// @ts-ignore: decorator
+@inline export function verf(x: v128): v128 {
+  const t = f32x4.abs(x);
+  const u = f32x4.div(splat(1.0), fma(t, splat(0.3275911), splat(1.0)));
+  let p = splat(1.061405429);
+  p = fma(p, u, splat(-1.453152027));
+  p = fma(p, u, splat(1.421413741));
+  p = fma(p, u, splat(-0.284496736));
+  p = fma(p, u, splat(0.254829592));
+  const r = f32x4.sub(splat(1.0), f32x4.mul(f32x4.mul(p, u), vexp(f32x4.neg(f32x4.mul(t, t)))));
+  // copy the sign of x (erf is odd); NaN stays NaN through the arithmetic above
+  return v128.or(v128.and(r, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
+}
+
 /** GELU, tanh form: ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³), evaluated as x/(1 + e^{−2u})
  *  (the same function) so the negative tail does not cancel to 0. */
 // @ts-ignore: decorator
