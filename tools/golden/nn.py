@@ -44,6 +44,8 @@ def run(name, fn, inputs, module=None, randomize=False, kwargs=None, call_train=
     outs = flat_outputs(out)
     gouts = [torch.randn_like(o) if o.is_floating_point() else None for o in outs]
     loss = sum((o * g).sum() for o, g in zip(outs, gouts) if g is not None)
+    if module is not None:
+        module.zero_grad()
     loss.backward()
     grads = {}
     for i, x in enumerate(ins):

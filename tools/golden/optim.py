@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden fixtures for src/optim: optimizer trajectories, LR-scheduler sequences, gradient clipping.
 
-Writes test/golden/optim/optimizers.json, schedulers.json and clip.json.
+Writes test/golden/optim/optimizers.json, schedulers.json, clip.json and grad_scaler.json.
 
 Optimizers: a small float64 regression problem (W (3, 4), b (3); loss = mean((tanh(X Wᵀ + b) − Y)²)),
 run for 6 steps per configuration; the fixture holds the initial parameters, the data and the
@@ -209,9 +209,30 @@ def clip():
     return {"grads": [tl(x) for x in grads], "normCases": cases, "value": {"clipValue": 0.7, "grads": [tl(p.grad) for p in ps]}}
 
 
+def grad_scaler():
+    """torch.cuda.amp.GradScaler needs CUDA (its _amp_update_scale_ kernel has no CPU version in 1.13),
+    so this replays the kernel's documented rule (aten/src/ATen/native/cuda/AmpKernels.cu):
+    found_inf → scale *= backoff, tracker = 0; else tracker += 1, and at growth_interval
+    scale *= growth, tracker = 0. Scales are float32 in torch; every value here is a power of two."""
+    found = [True, True, False, False, False, False, True, False, False, False, False, False, False, False, True, False]
+    cases = []
+    for init, growth, backoff, interval in [(2.0 ** 16, 2.0, 0.5, 3), (1024.0, 4.0, 0.25, 2)]:
+        scale, tracker, seq = init, 0, []
+        for f in found:
+            if f:
+                scale, tracker = scale * backoff, 0
+            else:
+                tracker += 1
+                if tracker == interval:
+                    scale, tracker = scale * growth, 0
+            seq.append({"scale": scale, "growthTracker": tracker})
+        cases.append({"initScale": init, "growthFactor": growth, "backoffFactor": backoff, "growthInterval": interval, "sequence": seq})
+    return {"foundInf": found, "cases": cases}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, fn in [("optimizers", optimizers), ("schedulers", schedulers), ("clip", clip)]:
+    for name, fn in [("optimizers", optimizers), ("schedulers", schedulers), ("clip", clip), ("grad_scaler", grad_scaler)]:
         path = os.path.join(OUT, name + ".json")
         with open(path, "w") as fh:
             json.dump(fn(), fh)
