@@ -288,8 +288,8 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
   return reduce(target.neg().mul(input1.sub(input2)).add(margin).clamp(0), reduction);
 }
 
-/** ‖x₁ − x₂ + ε‖_p over the last dim (torch.pairwise_distance, ε = 1e-6). */
-export function pairwiseDistance(x1: Tensor, x2: Tensor, { p = 2, eps = 1e-6, keepdim = false }: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
+/** ‖x₁ − x₂ + ε‖_p over the last dim (torch.pairwise_distance, ε = 1e-6; the public one lives in functional.ts). */
+function pairwiseDistance(x1: Tensor, x2: Tensor, { p = 2, eps = 1e-6, keepdim = false }: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
   return x1.sub(x2).add(eps).norm(p, -1, { keepdim });
 }
 

@@ -12,6 +12,7 @@ export * from './batchnorm.js';
 export * from './embedding.js';
 export * from './activation.js';
 export * from './rnn.js';
+export * from './loss.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
 export * as init from './init.js';

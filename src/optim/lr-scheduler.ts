@@ -15,7 +15,7 @@ function snapshot(obj: object, skip: readonly string[]): SchedulerStateDict {
   const out: SchedulerStateDict = {};
   for (const [k, v] of Object.entries(obj)) {
     if (skip.includes(k) || typeof v === 'function') continue;
-    out[k] = v instanceof Map ? new Map(v) : Array.isArray(v) ? [...v] : v;
+    out[k] = Array.isArray(v) ? [...v] : v;
   }
   return out;
 }
@@ -79,7 +79,7 @@ export abstract class LRScheduler {
     return snapshot(this, ['optimizer']);
   }
   loadStateDict(state: SchedulerStateDict): void {
-    for (const [k, v] of Object.entries(state)) (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v instanceof Map ? new Map(v) : v;
+    for (const [k, v] of Object.entries(state)) (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
   }
 }
 
@@ -105,23 +105,22 @@ export class StepLR extends LRScheduler {
 
 /** lr ← lr·γ at each milestone epoch (a milestone listed k times multiplies by γᵏ). */
 export class MultiStepLR extends LRScheduler {
-  readonly milestones: Map<number, number>;
+  /** Sorted, duplicates kept (PyTorch keeps a Counter; a plain array stays JSON-friendly in checkpoints). */
+  readonly milestones: number[];
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
     super(optimizer, lastEpoch);
-    this.milestones = new Map();
-    for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
+    this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
     this.initialStep();
   }
   protected computeLr(): number[] {
-    const k = this.milestones.get(this.lastEpoch);
-    if (k === undefined) return this.groups.map((g) => g.lr);
+    const k = this.milestones.filter((m) => m === this.lastEpoch).length;
+    if (k === 0) return this.groups.map((g) => g.lr);
     return this.groups.map((g) => g.lr * this.gamma ** k);
   }
   protected override closedFormLr(): number[] {
-    let n = 0;
-    for (const [m, k] of this.milestones) if (m <= this.lastEpoch) n += k;
+    const n = this.milestones.filter((m) => m <= this.lastEpoch).length;
     return this.baseLrs.map((b) => b * this.gamma ** n);
   }
 }

@@ -48,12 +48,13 @@ describe('lr schedulers vs PyTorch over 30 epochs', () => {
 });
 
 describe('lr scheduler state', () => {
-  it('stateDict/loadStateDict resumes a CosineAnnealingWarmRestarts and a StepLR', () => {
-    for (const mk of [(o: optim.Optimizer) => new optim.CosineAnnealingWarmRestarts(o, { t0: 3, tMult: 2 }), (o: optim.Optimizer) => new optim.StepLR(o, { stepSize: 4, gamma: 0.5 })]) {
+  it('stateDict (JSON-safe) / loadStateDict resumes CosineAnnealingWarmRestarts, StepLR, MultiStepLR', () => {
+    for (const mk of [(o: optim.Optimizer) => new optim.CosineAnnealingWarmRestarts(o, { t0: 3, tMult: 2 }), (o: optim.Optimizer) => new optim.StepLR(o, { stepSize: 4, gamma: 0.5 }),
+      (o: optim.Optimizer) => new optim.MultiStepLR(o, { milestones: [9, 3, 9, 12] })]) {
       const o1 = makeOpt();
       const s1 = mk(o1);
       for (let i = 0; i < 7; i++) s1.step();
-      const sd = s1.stateDict();
+      const sd = JSON.parse(JSON.stringify(s1.stateDict())) as optim.SchedulerStateDict;
       const optSd = o1.stateDict();
       const o2 = makeOpt();
       const s2 = mk(o2);

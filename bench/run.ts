@@ -1,0 +1,234 @@
+// The benchmark suite: SGEMM (N = 128..1024, A·B and A·Bᵀ) and the training workloads of
+// bench/workloads.ts, for tsgrad (wasm 1 and 2 threads, js), PyTorch CPU (1 and 2 threads),
+// tfjs-backend-wasm and tfjs-backend-cpu, side by side in one run; medians and ratios.
+//
+//   npm run build && npm run bench -- [--only mlp,conv] [--sizes 128,512] [--budget 1] [--write]
+//
+// Each implementation runs in its own child process, one after another (the machine has few cores).
+// tsgrad's wasm children get --experimental-wasm-relaxed-simd on Node < 22 (relaxed SIMD is on by
+// default from Node 22). PyTorch runs /usr/bin/python3 bench/peers/torch_workloads.py with
+// LD_LIBRARY_PATH pointing at the OpenMP OpenBLAS when installed (libopenblas0-openmp); the BLAS
+// it actually mapped is reported. --write replaces the "Suite" section of bench/RESULTS.md.
+// Benchmarks are not tests: nothing here asserts; the targets of issue #4 are printed as met/missed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Row { case: string; ms: number }
+interface RunOutput { impl: string; threads: number; results: Row[]; info?: Record<string, unknown> }
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : def; };
+const sizes = opt('sizes', '128,256,512,1024').split(',').map(Number);
+const budget = Number(opt('budget', '1')); // seconds of timed repeats per case (at least 3 repeats)
+const only = opt('only', 'sgemm,mlp,conv,transformer').split(',');
+const WORKLOADS = ['mlp', 'conv', 'transformer'].filter((w) => only.includes(w));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function medianMs(fn: () => unknown, caseBudget = budget): number {
+  fn(); fn(); fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 3 || (performance.now() - start < caseBudget * 1000 && times.length < 200)) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+const sgemmCases = () => only.includes('sgemm') ? sizes.flatMap((n) => [['NN', n], ['NT', n]] as const) : [];
+
+// ---- children -----------------------------------------------------------------------------------
+
+async function runTsgrad(backend: string, threads: number): Promise<RunOutput> {
+  const ts = await import('../src/index.js');
+  const { BUILDERS } = await import('./workloads.js');
+  const { wasmBackend } = await import('../src/backend/index.js');
+  ts.setBackend(backend);
+  ts.setNumThreads(threads);
+  if (threads > 1 && !(await ts.threadsReady())) throw new Error('worker pool did not start');
+  const results: Row[] = [];
+  for (const [c, n] of sgemmCases()) {
+    if (backend === 'js' && n > 256) continue; // minutes per case in plain JS
+    ts.manualSeed(0);
+    const a = ts.rand([n, n]), b = ts.rand([n, n]);
+    const bt = c === 'NT' ? b.T : b;
+    results.push({ case: `sgemm-${c}-${n}`, ms: medianMs(() => a.matmul(bt)) });
+  }
+  for (const w of WORKLOADS) results.push({ case: w, ms: medianMs(BUILDERS[w as keyof typeof BUILDERS]()) });
+  const info: Record<string, unknown> = { threads: ts.getNumThreads() };
+  const k = wasmBackend()?.kernels;
+  if (backend === 'wasm' && k) {
+    // Single-thread micro-kernel on L1-resident packed panels (kc = 256): the peak blocking can approach.
+    const kc = 256, reps = 20000, work = k.workspaces[0]!, tile = k.scratchBase;
+    k.ensure(tile + 4096);
+    k.exports.kernelBench(kc, 200, work, tile);
+    const times: number[] = [];
+    for (let r = 0; r < 7; r++) { const t = performance.now(); k.exports.kernelBench(kc, reps, work, tile); times.push(performance.now() - t); }
+    info.l1PeakGflops = (2 * 32 * kc * reps) / median(times) / 1e6;
+    info.build = k.build;
+    info.tile = k.exports.getTileShape() === 0 ? '4x8' : '2x16';
+  }
+  return { impl: `tsgrad-${backend}`, threads, results, info };
+}
+
+async function runTfjs(backend: 'wasm' | 'cpu'): Promise<RunOutput> {
+  const tf = await import('@tensorflow/tfjs-core');
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  else await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs ${backend} backend failed to initialise`);
+  await tf.ready();
+  const info: Record<string, unknown> = {};
+  if (backend === 'wasm') {
+    info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    info.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  }
+  const { tfjsBuilders } = await import('./tfjs-workloads.js');
+  const results: Row[] = [];
+  for (const [c, n] of sgemmCases()) {
+    const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+    results.push({ case: `sgemm-${c}-${n}`, ms: medianMs(() => { const o = tf.matMul(a as never, b as never, false, c === 'NT'); o.dataSync(); o.dispose(); }) });
+    a.dispose(); b.dispose();
+  }
+  const builders = tfjsBuilders(tf);
+  for (const w of WORKLOADS) results.push({ case: w, ms: medianMs(builders[w as keyof typeof builders]()) });
+  return { impl: `tfjs-${backend}`, threads: 1, results, info };
+}
+
+// ---- orchestration ------------------------------------------------------------------------------
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const relaxedFlag = nodeMajor < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+const OPENMP_BLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+
+function lastJson(out: string): RunOutput {
+  return JSON.parse(out.trim().split('\n').pop()!) as RunOutput;
+}
+
+function child(runner: string, threads: number, flags: string[] = []): RunOutput | null {
+  const cmd = [...flags, fileURLToPath(import.meta.url), '--child', runner, '--threads', String(threads), ...args.filter((a) => a !== '--write')];
+  try {
+    return lastJson(execFileSync(process.execPath, cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }));
+  } catch (e) {
+    console.error(`${runner} x${threads} failed: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+    return null;
+  }
+}
+
+function torch(threads: number): RunOutput | null {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return null;
+  const t = String(threads);
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t };
+  if (existsSync(OPENMP_BLAS)) env.LD_LIBRARY_PATH = [OPENMP_BLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  try {
+    return lastJson(execFileSync(py, [join(root, 'bench/peers/torch_workloads.py'), '--threads', t, '--sizes', sizes.join(','),
+      '--workloads', only.join(','), '--budget', String(budget)], { encoding: 'utf8', env }));
+  } catch (e) {
+    console.error(`pytorch x${threads} failed: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+function pkgVersion(name: string): string {
+  try { return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version; } catch { return '?'; }
+}
+
+const fmtMs = (ms: number | undefined) => (ms === undefined ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
+const gflops = (n: number, ms: number) => (2 * n ** 3) / ms / 1e6;
+
+function report(runs: RunOutput[]): string {
+  const get = (impl: string, threads: number, c: string) => runs.find((r) => r.impl === impl && r.threads === threads)?.results.find((x) => x.case === c)?.ms;
+  const cases = [...new Set(runs.flatMap((r) => r.results.map((x) => x.case)))];
+  const cols = runs.map((r) => `${r.impl} ${r.threads}T`);
+  const L: string[] = ['## Suite (npm run bench)', ''];
+  const torchRun = runs.find((r) => r.impl === 'pytorch');
+  const wasm1 = runs.find((r) => r.impl === 'tsgrad-wasm' && r.threads === 1);
+  const tfw = runs.find((r) => r.impl === 'tfjs-wasm');
+  L.push(`Median ms per call over repeats (≥3, up to ${budget}s per case); SGEMM cells add GFLOPS = 2N³/t. tsgrad SGEMM goes through`,
+    'tensors (`a.matmul(b)`, `a.matmul(b.T)`), copies into wasm memory included; tfjs SGEMM includes `dataSync()`.', '');
+  L.push(`- Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores (a shared VM: other jobs may run; 2-thread figures are the noisiest); Node ${process.versions.node}`);
+  L.push(`- tsgrad wasm build: ${String(wasm1?.info?.build)} (${String(wasm1?.info?.tile)} tile${relaxedFlag.length ? ', --experimental-wasm-relaxed-simd' : ''}); single-thread L1 micro-kernel peak ${Number(wasm1?.info?.l1PeakGflops ?? NaN).toFixed(1)} GFLOPS`);
+  L.push(`- PyTorch ${String(torchRun?.info?.version ?? '–')} (Debian python3-torch), BLAS mapped: ${((torchRun?.info?.blas as string[] | undefined) ?? []).join(', ') || '–'}; threads via torch.set_num_threads + OMP/OPENBLAS_NUM_THREADS`);
+  L.push(`- tfjs-core ${pkgVersion('@tensorflow/tfjs-core')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD ${String(tfw?.info?.simd)}, multithread ${String(tfw?.info?.multithread)}: 1 thread in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')}`);
+  L.push(`- Command: \`npm run build && npm run bench -- ${args.join(' ')}\``, '');
+  L.push(`| case | ${cols.join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`);
+  for (const c of cases) {
+    const n = c.startsWith('sgemm') ? Number(c.split('-')[2]) : 0;
+    L.push(`| ${c} | ${runs.map((r) => { const ms = get(r.impl, r.threads, c); return ms === undefined ? '–' : n ? `${fmtMs(ms)} (${gflops(n, ms).toFixed(1)})` : fmtMs(ms); }).join(' | ')} |`);
+  }
+  L.push('', '### Ratios: peer time ÷ tsgrad-wasm time (>1: tsgrad faster)', '');
+  const peers = runs.filter((r) => !r.impl.startsWith('tsgrad-wasm'));
+  const pc = peers.map((r) => `${r.impl} ${r.threads}T`);
+  L.push(`| case | tsgrad-wasm | ${pc.join(' | ')} |`, `| --- | ---: | ${pc.map(() => '---:').join(' | ')} |`);
+  for (const c of cases) for (const th of [1, 2]) {
+    const t = get('tsgrad-wasm', th, c);
+    if (t === undefined) continue;
+    L.push(`| ${c} | ${th}T | ${peers.map((r) => { const p = get(r.impl, r.threads, c); return p === undefined ? '–' : `${(p / t).toFixed(2)}x`; }).join(' | ')} |`);
+  }
+  // Issue #4 targets.
+  L.push('', '### Targets (issue #4)', '');
+  const best = (impl: string, c: string) => Math.min(...[1, 2].map((t) => get(impl, t, c) ?? Infinity));
+  const g2 = get('tsgrad-wasm', 2, 'sgemm-NN-512'), gw = get('tfjs-wasm', 1, 'sgemm-NN-512');
+  const peak = Number(wasm1?.info?.l1PeakGflops);
+  if (g2 !== undefined && gw !== undefined) {
+    const r = gw / g2, frac = gflops(512, g2) / (2 * peak);
+    L.push(`- SGEMM N=512, 2 threads: ${gflops(512, g2).toFixed(1)} GFLOPS = ${r.toFixed(2)}x tfjs-wasm (target ≥ 1.3x: ${r >= 1.3 ? 'met' : 'missed'}), ${(100 * frac).toFixed(0)}% of 2 × L1 peak (target ≥ 70%: ${frac >= 0.7 ? 'met' : 'missed'})`);
+  }
+  for (const c of WORKLOADS) {
+    const t = best('tsgrad-wasm', c), pt = best('pytorch', c), tw = get('tfjs-wasm', 1, c);
+    if (!Number.isFinite(t)) continue;
+    const parts = [`- ${c}: tsgrad-wasm best ${fmtMs(t)} ms`];
+    if (c !== 'conv' && tw !== undefined) parts.push(`${(tw / t).toFixed(1)}x faster than tfjs-wasm (target ≥ 10x: ${tw / t >= 10 ? 'met' : 'missed'})`);
+    if (Number.isFinite(pt)) parts.push(`${(t / pt).toFixed(2)}x PyTorch's best ${fmtMs(pt)} ms (target ≤ 2x: ${t <= 2 * pt ? 'met' : `missed by ${(t / (2 * pt)).toFixed(2)}x`})`);
+    L.push(parts.join('; '));
+  }
+  return L.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const runner = opt('child', '');
+  if (runner) {
+    const threads = Number(opt('threads', '1'));
+    const out = runner.startsWith('tfjs-') ? await runTfjs(runner.slice(5) as 'wasm' | 'cpu') : await runTsgrad(runner.slice(7), threads);
+    console.log(JSON.stringify(out));
+    process.exit(0); // tfjs keeps handles open
+  }
+  const runs: RunOutput[] = [];
+  const add = (r: RunOutput | null) => { if (r) { runs.push(r); console.error(`done: ${r.impl} ${r.threads}T`); } };
+  add(child('tsgrad-wasm', 1, relaxedFlag));
+  add(child('tsgrad-wasm', 2, relaxedFlag));
+  add(child('tsgrad-js', 1));
+  add(torch(1));
+  add(torch(2));
+  add(child('tfjs-wasm', 1));
+  add(child('tfjs-cpu', 1));
+  const md = report(runs);
+  console.log(md);
+  if (args.includes('--write')) {
+    const file = join(root, 'bench', 'RESULTS.md');
+    let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nEach section is written by its benchmark; see the command in each.\n\n';
+    const start = text.indexOf('## Suite');
+    if (start >= 0) {
+      const next = text.indexOf('\n## ', start + 1);
+      text = text.slice(0, start) + md + (next >= 0 ? text.slice(next + 1) : '');
+    } else {
+      // The suite goes first: it is the side-by-side summary; older per-benchmark sections follow.
+      const first = text.indexOf('\n## ');
+      text = first >= 0 ? text.slice(0, first + 1) + md + '\n' + text.slice(first + 1) : text.trimEnd() + '\n\n' + md;
+    }
+    writeFileSync(file, text);
+    console.error(`wrote ${file}`);
+  }
+}
+
+await main();
