@@ -83,6 +83,10 @@ async function runTsgrad(backend: string, threads: number): Promise<RunOutput> {
 
 async function runTfjs(backend: 'wasm' | 'cpu'): Promise<RunOutput> {
   const tf = await import('@tensorflow/tfjs-core');
+  // tfjs-core's Node bundle ships no gradients: load its ESM gradient registrations through module hooks.
+  const { register } = await import('node:module');
+  register(new URL('../../bench/peers/tfjs-esm-hooks.mjs', import.meta.url));
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   else await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs ${backend} backend failed to initialise`);
@@ -100,7 +104,13 @@ async function runTfjs(backend: 'wasm' | 'cpu'): Promise<RunOutput> {
     a.dispose(); b.dispose();
   }
   const builders = tfjsBuilders(tf);
-  for (const w of WORKLOADS) results.push({ case: w, ms: medianMs(builders[w as keyof typeof builders]()) });
+  for (const w of WORKLOADS) {
+    try {
+      results.push({ case: w, ms: medianMs(builders[w as keyof typeof builders]()) });
+    } catch (e) { // e.g. tfjs-backend-wasm has no Conv2DBackpropFilter kernel
+      info[`${w} error`] = (e as Error).message.split('\n')[0];
+    }
+  }
   return { impl: `tfjs-${backend}`, threads: 1, results, info };
 }
 
@@ -160,6 +170,7 @@ function report(runs: RunOutput[]): string {
   L.push(`- tsgrad wasm build: ${String(wasm1?.info?.build)} (${String(wasm1?.info?.tile)} tile${relaxedFlag.length ? ', --experimental-wasm-relaxed-simd' : ''}); single-thread L1 micro-kernel peak ${Number(wasm1?.info?.l1PeakGflops ?? NaN).toFixed(1)} GFLOPS`);
   L.push(`- PyTorch ${String(torchRun?.info?.version ?? '–')} (Debian python3-torch), BLAS mapped: ${((torchRun?.info?.blas as string[] | undefined) ?? []).join(', ') || '–'}; threads via torch.set_num_threads + OMP/OPENBLAS_NUM_THREADS`);
   L.push(`- tfjs-core ${pkgVersion('@tensorflow/tfjs-core')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD ${String(tfw?.info?.simd)}, multithread ${String(tfw?.info?.multithread)}: 1 thread in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')}`);
+  for (const r of runs) for (const [k, v] of Object.entries(r.info ?? {})) if (k.endsWith(' error')) L.push(`- ${r.impl}: ${k.slice(0, -6)} not run: ${String(v)}`);
   L.push(`- Command: \`npm run build && npm run bench -- ${args.join(' ')}\``, '');
   L.push(`| case | ${cols.join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`);
   for (const c of cases) {

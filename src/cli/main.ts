@@ -37,7 +37,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'root folder for run folders', 'runs')
     .option('--smoke', 'a seconds-long run that asserts the loss fell (CI)', false)
     .allowUnknownOption(true)
-    .allowExcessArguments(false)
+    .allowExcessArguments(true)
     .action(async (name: string, o: { seed: number; out: string; smoke: boolean }, cmd: Command) => {
       const recipe = findRecipe(name);
       const raw = parseRecipeFlags(recipe.name, cmd.args.slice(1), recipe.options.map((x) => x.name));

@@ -37,9 +37,12 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor): Tensor {
   }
   finishOut(out);
   if (!isFloating(dtype)) return out;
+  // A column-major operand (e.g. weight.T in linear) gets its gradient computed transposed, (gᵀ·a)ᵀ,
+  // so the gradient arrives in the parameter's own row-major layout (as in PyTorch): no strided copy.
+  const colMajor = (t: Tensor) => a.ndim === 2 && b.ndim === 2 && t.strides[0] === 1 && t.strides[1] !== 1;
   return record(out, op, [a, b], (g) => [
-    a.requiresGrad ? sumToShape(batchedMatmul(op, g, b.mT), a.shape) : null,
-    b.requiresGrad ? sumToShape(batchedMatmul(op, a.mT, g), b.shape) : null,
+    !a.requiresGrad ? null : colMajor(a) ? batchedMatmul(op, b, g.mT).mT : sumToShape(batchedMatmul(op, g, b.mT), a.shape),
+    !b.requiresGrad ? null : colMajor(b) ? batchedMatmul(op, g.mT, a).mT : sumToShape(batchedMatmul(op, a.mT, g), b.shape),
   ], [a, b]);
 }
 

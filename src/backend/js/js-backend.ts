@@ -47,6 +47,21 @@ export function forEachRow(shape: number[], strides: number[][], base: number[],
   }
 }
 
+/** out (rows×cols, row-major) ← src[off + i·rs + j·cs], in 32×32 tiles. */
+function copy2d(src: TypedArray, off: number, rs: number, cs: number, rows: number, cols: number, out: TypedArray): void {
+  const T = 32;
+  for (let i0 = 0; i0 < rows; i0 += T) {
+    const i1 = Math.min(rows, i0 + T);
+    for (let j0 = 0; j0 < cols; j0 += T) {
+      const j1 = Math.min(cols, j0 + T);
+      for (let j = j0; j < j1; j++) {
+        let s = off + i0 * rs + j * cs;
+        for (let i = i0; i < i1; i++, s += rs) out[i * cols + j] = src[s]!;
+      }
+    }
+  }
+}
+
 export class JsBackend implements Backend {
   readonly name: string = 'js';
 
@@ -54,6 +69,12 @@ export class JsBackend implements Backend {
     const run = unaryRuns[op];
     const { shape, strides } = coalesce(x.shape, [x.strides]);
     const st = strides[0]!;
+    if (op === 'identity' && x.data.constructor === out.constructor) {
+      // Same-type copies: contiguous ones are one memcpy, 2-D transposed ones go tile by tile so both
+      // sides stay in cache (gradients of x.T and weight.T views are cloned this way).
+      if (shape.length === 1 && st[0] === 1) { out.set(x.data.subarray(x.offset, x.offset + shape[0]!) as never); return; }
+      if (shape.length === 2 && st[1] !== 1) { copy2d(x.data, x.offset, st[0]!, st[1]!, shape[0]!, shape[1]!, out); return; }
+    }
     const inner = shape[shape.length - 1]!;
     const innerStride = st[st.length - 1]!;
     forEachRow(shape, strides, [x.offset], (o, offs) => run(out, o, x.data, offs[0]!, innerStride, inner));

@@ -16,7 +16,9 @@ interface NodeProcess {
 const proc = (globalThis as { process?: NodeProcess }).process;
 
 interface WorkerThreadsModule {
-  Worker: new (url: URL, opts: { workerData: WorkerInit }) => { unref(): void; terminate(): unknown };
+  Worker: new (url: URL, opts: { workerData: WorkerInit; execArgv: string[] }) => {
+    unref(): void; terminate(): unknown; on(ev: 'error', fn: (e: unknown) => void): void;
+  };
 }
 
 /** The worker spawner of this engine, or null (no worker API reachable synchronously). */
@@ -29,11 +31,14 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
     if (!wt?.Worker || !os) return null;
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     const url = new URL('./pool-worker-node.js', import.meta.url);
+    // Workers inherit the process's Node options; --input-type (node -e) is refused in a worker.
+    const execArgv = ((proc as { execArgv?: string[] }).execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
     return {
       cores,
       spawn: (init) => {
-        const w = new wt.Worker(url, { workerData: init });
+        const w = new wt.Worker(url, { workerData: init, execArgv });
         w.unref(); // an idle pool never keeps the process alive
+        w.on('error', () => {}); // a worker that fails to start leaves the pool not ready: single-threaded
         return w;
       },
     };

@@ -95,12 +95,13 @@ export const optimizers: Recipe = {
       summary[e.label] = { start: values[0]!, end: values[values.length - 1]!, steps: e.steps };
       ctx.log(`${e.label.padEnd(28)} f: ${values[0]!.toFixed(3)} → ${values[values.length - 1]!.toExponential(3)} (${e.steps} steps, x = (${points[points.length - 1]!.map((v) => v.toFixed(4)).join(', ')}))`);
       if (ctx.smoke) assertLossFell(`optimizers/${e.label}`, values[0]!, values[values.length - 1]!);
-      panels.push({ kind: 'contour', title: `${e.label} on ${e.fn.name}`, f: e.fn.f, xRange: [-5.5, 1], yRange: [-3, 1.5], trajectories: [{ name: e.label, points }], legend: 'none' });
+      panels.push({ kind: 'contour', title: `${e.label} on ${e.fn.name}`, f: e.fn.f, xRange: [-5.5, 2], yRange: [-3, 3], trajectories: [{ name: e.label, points }], legend: 'none' });
     }
     const traj = join(ctx.outDir, 'trajectories.png');
     gridPlots(traj, panels, { cols: 3, title: 'Optimizer trajectories from (−5, −2) (d2l chapter 11)' });
     const curves = scheduleCurves(ctx.smoke ? 40 : 100);
-    const sched = ctx.plotCurves('lr-schedules', 'Learning-rate schedules (base lr 0.1)', curves, { xlabel: 'epoch', ylabel: 'learning rate' });
+    const sched = join(ctx.outDir, 'lr-schedules.png');
+    gridPlots(sched, curves.map((c) => ({ kind: 'line', title: c.name, xlabel: 'epoch', ylabel: 'lr', series: [c], legend: 'none' })), { cols: 3, title: 'Learning-rate schedules from tsgrad/optim (base lr 0.1)' });
     const metrics = { recipe: 'optimizers', trajectories: summary, schedules: Object.fromEntries(curves.map((c) => [c.name, c.y])) };
     ctx.writeMetrics(metrics);
     ctx.log(`plots: ${traj}, ${sched}`);

@@ -1,0 +1,49 @@
+// The wasm backend's worker pool: results match the single-threaded GEMM, setNumThreads resizes the
+// pool, and a process that used the pool exits promptly on its own (an idle pool never keeps it alive).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, withBackendName } from './threads-helpers.js';
+
+describe('backend/wasm: worker pool', () => {
+  it('large GEMMs split across 2 threads give the single-threaded result', async () => {
+    const prev = getNumThreads();
+    try {
+      manualSeed(1);
+      const a = rand([300, 200]), b = rand([200, 260]);
+      const one = withBackendName('wasm', () => { setNumThreads(1); return a.matmul(b.T.contiguous().T).toFlatArray() as number[]; });
+      setNumThreads(2);
+      const ready = await threadsReady();
+      const two = withBackendName('wasm', () => a.matmul(b).toFlatArray() as number[]);
+      if (ready) assert.equal(getNumThreads(), 2);
+      for (let i = 0; i < one.length; i++) assert.ok(Math.abs(one[i]! - two[i]!) <= 1e-4 * (1 + Math.abs(one[i]!)), `[${i}] ${one[i]} vs ${two[i]}`);
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
+  it('rejects a non-positive thread count', () => {
+    assert.throws(() => setNumThreads(0), /positive integer/);
+  });
+
+  it('a process that used the pool exits promptly', () => {
+    const entry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+    const script = `import * as t from ${JSON.stringify(entry)};
+      t.setBackend('wasm'); t.setNumThreads(2);
+      const ok = await t.threadsReady();
+      const a = t.rand([256, 256]); a.matmul(a).sum().item();
+      console.log(ok ? 'pool' : 'single');`;
+    const t0 = Date.now();
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
+    assert.match(out, /pool|single/);
+    assert.ok(Date.now() - t0 < 10000, `child took ${Date.now() - t0} ms`);
+  });
+
+  it('TSGRAD_NUM_THREADS sets the default', () => {
+    const entry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as t from ${JSON.stringify(entry)}; console.log(t.getNumThreads());`],
+      { encoding: 'utf8', env: { ...process.env, TSGRAD_NUM_THREADS: '1' } });
+    assert.equal(out.trim(), '1');
+  });
+});
