@@ -31,8 +31,9 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
     if (!wt?.Worker || !os) return null;
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     const url = new URL('./pool-worker-node.js', import.meta.url);
-    // Workers inherit the process's Node options; --input-type (node -e) is refused in a worker.
-    const execArgv = ((proc as { execArgv?: string[] }).execArgv ?? []).filter((a) => !a.startsWith('--input-type'));
+    // No inherited options: workers refuse some (--input-type, V8 flags such as
+    // --experimental-wasm-relaxed-simd, which are process-wide and so apply to them anyway).
+    const execArgv: string[] = [];
     return {
       cores,
       spawn: (init) => {
@@ -49,9 +50,10 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
 
 /**
  * M·N·K from which a GEMM through the backend (operand copies included) is split across the pool.
- * Measured on the 2-core dev VM with bench/run.js --only gemm-split (see bench/RESULTS.md): with
- * awake workers 2 threads win from about 64·256·256; below that the wake-up and the slower shared
- * copies eat the gain.
+ * Measured on the 2-core dev VM (backend.matmul, 1 vs 2 threads, awake workers): splitting wins from
+ * about 128³ (1.8x at 512·128·128) but loses below ~64·256·128, where wake-up and the slower shared
+ * copies eat the gain. Under CPU contention from other processes 2 threads win less; chunk claiming
+ * (pool.ts) keeps the loss bounded.
  */
 export const DEFAULT_SPLIT_WORK = 64 * 256 * 256;
 
