@@ -20,12 +20,12 @@ export function tfjsBuilders(tf: Tf): Record<'mlp' | 'conv' | 'transformer', () 
       const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32') as TF.Tensor1D, 10);
       const w1 = param([784, 256], 1 / 28), b1 = param([256], 0.01), w2 = param([256, 10], 1 / 16), b2 = param([10], 0.01);
       const vars = [w1, b1, w2, b2];
+      const opt = tf.train.sgd(0.01);
       return () => tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
+        opt.minimize(() => {
           const logits = tf.add(mm(tf.relu(tf.add(mm(x, w1), b1)), w2), b2);
           return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), y))), 64) as TF.Scalar;
-        }, vars);
-        for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name]!, 0.01)));
+        }, false, vars);
         tf.sum(w2).dataSync(); // wait for the update
       });
     },

@@ -1,7 +1,8 @@
 // The training workloads of the benchmark suite, written with tsgrad's ops: each builder returns one
 // step (forward, backward, and for the MLP the SGD update) that bench/run.ts times. The PyTorch and
 // tfjs peers (bench/peers/torch_workloads.py, bench/tfjs-workloads.ts) build the same shapes.
-import { type Tensor, noGrad, randn, randint, manualSeed } from '../src/index.js';
+import { type Tensor, randn, randint, manualSeed } from '../src/index.js';
+import { SGD } from '../src/optim/index.js';
 import { conv2d } from '../src/ops/conv.js';
 import { crossEntropy } from '../src/nn/functional-loss.js';
 import { layerNorm } from '../src/nn/functional.js';
@@ -15,22 +16,21 @@ export type WorkloadName = keyof typeof WORKLOADS;
 
 const param = (shape: number[], scale: number): Tensor => randn(shape).mul(scale).requiresGrad_();
 
-/** MLP 784-256-10 SGD step on a batch of 64 (lr 0.01). */
+/** MLP 784-256-10 SGD step on a batch of 64 (lr 0.01), written as a user would: optim.SGD. */
 export function mlpStep(): () => void {
   manualSeed(0);
   const x = randn([64, 784]);
   const y = randint(0, 10, [64], { dtype: 'int32' });
   const w1 = param([256, 784], 1 / 28), b1 = param([256], 0.01);
   const w2 = param([10, 256], 1 / 16), b2 = param([10], 0.01);
-  const params = [w1, b1, w2, b2];
+  const opt = new SGD([w1, b1, w2, b2], { lr: 0.01 });
   return () => {
+    opt.zeroGrad();
     const h = x.matmul(w1.T).add(b1).relu();
     const logits = h.matmul(w2.T).add(b2);
     const loss = crossEntropy(logits, y);
     loss.backward();
-    noGrad(() => {
-      for (const p of params) { p.sub_(p.grad!.mul(0.01)); p.grad = null; }
-    });
+    opt.step();
   };
 }
 

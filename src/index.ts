@@ -8,7 +8,7 @@ export * from './tensor/creation.js';
 export { broadcastShapes } from './tensor/shape.js';
 export { formatTensor } from './tensor/print.js';
 export { Generator, defaultGenerator, manualSeed, rand, randn, randint, randperm, normal, bernoulli, multinomial } from './random/generator.js';
-export { getBackend, setBackend, listBackends, registerBackend, setNumThreads, getNumThreads, threadsReady } from './backend/index.js';
+export { getBackend, setBackend, listBackends, registerBackend, setNumThreads, getNumThreads, threadsReady, ready } from './backend/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions } from './autograd/engine.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';

@@ -46,16 +46,14 @@ def mlp_step():
     y = torch.randint(0, 10, (64,))
     w1, b1 = param((256, 784), 1 / 28), param((256,), 0.01)
     w2, b2 = param((10, 256), 1 / 16), param((10,), 0.01)
-    params = [w1, b1, w2, b2]
+    opt = torch.optim.SGD([w1, b1, w2, b2], lr=0.01)
 
     def step():
+        opt.zero_grad(set_to_none=True)
         h = F.relu(x @ w1.t() + b1)
         loss = F.cross_entropy(h @ w2.t() + b2, y)
         loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p.sub_(p.grad * 0.01)
-                p.grad = None
+        opt.step()
     return step
 
 

@@ -2,7 +2,7 @@
 import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { onesLike } from '../tensor/creation.js';
 import { sameShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { type Storage, Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, gradEdge } from './node.js';
 
@@ -64,16 +64,23 @@ function rootGradient(root: Tensor, gradient: Tensor | null | undefined): Tensor
 function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<Node> | null): Map<Node, Tensor> {
   const rootNode = gradEdge(root)!;
   const captured = new Map<Node, Tensor>();
+  // Storages a leaf must not take over as its .grad: the caller's gradient, anything user hooks saw,
+  // and storages already given to a leaf in this pass.
+  const taken = new Set<Storage>([g.storage]);
   const run = (): void => {
     const grads = new Map<Node, Tensor>([[rootNode, g]]);
     for (const node of topoOrder(rootNode)) {
       let gin = grads.get(node);
       if (!gin) continue;
       grads.delete(node);
-      for (const h of node.preHooks) gin = h(gin) ?? gin;
+      for (const h of node.preHooks) {
+        taken.add(gin.storage);
+        gin = h(gin) ?? gin;
+        taken.add(gin.storage);
+      }
       if (targets?.has(node)) captured.set(node, gin);
       if (node instanceof AccumulateGrad) {
-        if (!targets) accumulate(node.variable, gin, opts.createGraph ?? false);
+        if (!targets) accumulate(node.variable, gin, opts.createGraph ?? false, taken);
         continue;
       }
       const outs = node.apply(gin);
@@ -101,14 +108,30 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
   execute(root, rootGradient(root, gradient), opts, null);
 }
 
-function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * True when a leaf may keep g's storage as its first .grad instead of a copy: g is contiguous and
+ * covers its whole storage (a transposed-back weight gradient is such a view), and neither the
+ * caller, a user hook nor another leaf of this pass holds that storage (PyTorch steals the gradient
+ * the same way when nothing else references it). Saves a full-size allocation and copy per leaf.
+ */
+function canSteal(leaf: Tensor, g: Tensor, taken: Set<Storage>): boolean {
+  return leaf._hooks.length === 0 && g.offset === 0 && g.dtype === leaf.dtype &&
+    g.storage.data.length === g.numel() && g.isContiguous() && !taken.has(g.storage);
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, taken: Set<Storage>): void {
+  const steal = !createGraph && canSteal(leaf, g, taken);
   for (const h of leaf._hooks) g = h(g) ?? g;
   if (!sameShape(g.shape, leaf.shape)) {
     throw new ShapeError(`backward: gradient of shape ${fmtShape(g.shape)} does not match its leaf of shape ${fmtShape(leaf.shape)} (internal error in an op's backward)`);
   }
   if (leaf.grad === null) {
     // Own the gradient: an op's backward may hand the same tensor to several inputs.
-    leaf.grad = createGraph ? g : g.detach().clone();
+    if (steal) {
+      taken.add(g.storage);
+      // A fresh tensor over the storage: .grad is never a view nor part of a graph.
+      leaf.grad = new Tensor(g.storage, [...g.shape], [...g.strides], 0, g.dtype);
+    } else leaf.grad = createGraph ? g : g.detach().clone();
   } else if (createGraph) {
     leaf.grad = leaf.grad.add(g);
   } else {

@@ -13,6 +13,22 @@ export interface View {
   readonly offset: number;
 }
 
+/** Coefficients of one fused SGD step (see Backend.sgdStep); computed by the caller in float64. */
+export interface SgdStepParams {
+  lr: number; momentum: number; /** 1 − dampening */ dampC: number; weightDecay: number;
+  nesterov: boolean; maximize: boolean;
+  /** First step with momentum: the buffer is set to the gradient instead of being decayed. */
+  firstStep: boolean;
+}
+
+/** Coefficients of one fused Adam/AdamW step (see Backend.adamStep); computed by the caller in float64. */
+export interface AdamStepParams {
+  beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; eps: number;
+  weightDecay: number; /** AdamW: decoupled decay p ← p·decay with decay = 1 − lr·λ; Adam: g ← g + λp */ decoupled: boolean;
+  decay: number; maximize: boolean;
+  /** lr/(1 − β₁ᵗ) */ stepSize: number; /** √(1 − β₂ᵗ) */ bc2Sqrt: number;
+}
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 export type ScanOp = 'cumsum' | 'cumprod';
 
@@ -42,4 +58,8 @@ export interface Backend {
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
     m: number, n: number, k: number, out: TypedArray,
   ): void;
+  /** One SGD(-momentum) update in place on contiguous float32 p (and buf, the momentum buffer). */
+  sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void;
+  /** One Adam/AdamW (no amsgrad) update in place on contiguous float32 p, m, v. */
+  adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void;
 }

@@ -2,7 +2,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/js-backend.js';
-import { loadWasmKernels } from './wasm/kernels.js';
+import { initWasm, loadWasmKernels } from './wasm/kernels.js';
 import { WasmBackend } from './wasm/wasm-backend.js';
 
 export type { Backend, View } from './backend.js';
@@ -10,6 +10,7 @@ export const jsBackend = new JsBackend();
 
 const registry = new Map<string, () => Backend | null>([['js', () => jsBackend]]);
 let active: Backend = jsBackend;
+let chosen = false; // setBackend was called (by the user or TSGRAD_BACKEND): ready() keeps that choice
 
 let wasm: WasmBackend | null | undefined;
 /** The wasm backend, instantiated on first use; null when the engine lacks WebAssembly SIMD. */
@@ -37,9 +38,30 @@ export function setBackend(name: string): Backend {
   const factory = registry.get(name);
   if (!factory) throw new ArgumentError(`setBackend: unknown backend '${name}'; available: ${[...registry.keys()].join(', ')}`);
   const be = factory();
-  if (!be) throw new ArgumentError(`setBackend: backend '${name}' is not available on this engine (WebAssembly SIMD missing?)`);
+  if (!be) throw new ArgumentError(`setBackend: backend '${name}' is not available on this engine (WebAssembly SIMD missing?${name === 'wasm' ? ' In a browser, await ready() first' : ''})`);
   active = be;
+  chosen = true;
   return be;
+}
+
+let wasmInit: Promise<void> | undefined;
+/**
+ * Resolves with the active backend once the wasm kernels have been loaded. Needed on browsers' main
+ * threads, which may refuse to compile WebAssembly synchronously: there tsgrad starts on `js`, and
+ * `ready()` compiles the kernels asynchronously and switches the default to `wasm` (unless setBackend
+ * chose another). Elsewhere it resolves at once. Await it before setBackend('wasm') in a browser.
+ * @example await tsgrad.ready(); console.log(tsgrad.getBackend().name); // 'wasm'
+ */
+export async function ready(): Promise<Backend> {
+  wasmInit ??= (async () => {
+    if (!wasmBackend()) {
+      const k = await initWasm();
+      if (k) wasm = new WasmBackend(k);
+    }
+    if (wasm && !chosen) active = wasm;
+  })();
+  await wasmInit;
+  return active;
 }
 
 /**

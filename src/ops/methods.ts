@@ -14,7 +14,8 @@ import * as act from './activation.js';
 import type { TensorLike } from './define.js';
 import * as ew from './elementwise.js';
 import * as idx from './index.js';
-import { inplace } from './inplace.js';
+import { elementwiseInto, inplace } from './inplace.js';
+import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import * as la from './linalg.js';
 import * as red from './reduce.js';
 import * as sh from './shape.js';
@@ -163,9 +164,25 @@ def('softplus', act.softplus);
 // ---------------------------------------------------------------- in-place variants
 
 const tensorsIn = (args: unknown[]): Tensor[] => args.filter((a): a is Tensor => a instanceof Tensor);
+// Ops that, outside autograd, may run their kernel straight into self's storage (inplace.ts elementwiseInto).
+const DIRECT_BINARY: Record<string, BinaryOp> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum' };
+const DIRECT_UNARY = new Set(['neg', 'abs', 'exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh', 'floor', 'ceil', 'round', 'sign', 'reciprocal', 'square']);
+function directKernel(self: Tensor, name: string, args: unknown[]): (() => boolean) | undefined {
+  if (DIRECT_UNARY.has(name)) return args.length === 0 ? () => elementwiseInto(self, { unary: name as UnaryOp }) : undefined;
+  const op = DIRECT_BINARY[name];
+  if (!op) return undefined;
+  const [other, o] = args as [TensorLike, { alpha?: number; roundingMode?: string } | undefined];
+  if (o?.roundingMode !== undefined) return undefined;
+  if (op === 'sub' && (typeof other === 'boolean' || (other instanceof Tensor && other.dtype === 'bool'))) return undefined; // sub's own error
+  const alpha = o?.alpha ?? 1;
+  if (alpha !== 1 && (op === 'add' || op === 'sub')) {
+    return () => elementwiseInto(self, { binary: op, other: other instanceof Tensor ? ew.mul(other, alpha) : Number(other) * alpha });
+  }
+  return () => elementwiseInto(self, { binary: op, other });
+}
 function defInplace(name: string, fn: (x: Tensor, ...a: never[]) => Tensor): void {
   P[`${name}_`] = function (this: Tensor, ...args: never[]) {
-    return inplace(this, `${name}_`, (cur) => fn(cur, ...args), tensorsIn(args));
+    return inplace(this, `${name}_`, (cur) => fn(cur, ...args), tensorsIn(args), false, directKernel(this, name, args));
   };
 }
 for (const n of ['add', 'sub', 'mul', 'div', 'pow', 'clamp', 'maskedFill', 'neg', 'abs', 'exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh', 'floor', 'ceil',

@@ -1,8 +1,10 @@
 // Adam (Kingma & Ba, 2015) with L2 weight decay folded into the gradient, and the AMSGrad variant.
+import { getBackend } from '../backend/index.js';
 import { ArgumentError } from '../tensor/errors.js';
+import { sameShape } from '../tensor/shape.js';
 import { zerosLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer } from './optimizer.js';
+import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer, float32Data, markWritten } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptions {
   betas?: [number, number];
@@ -40,6 +42,26 @@ export function adamStep(p: Tensor, g: Tensor, s: AdamState, o: ParamGroup<AdamO
 }
 
 /**
+ * adamStep as one backend kernel (Backend.adamStep) for float32 contiguous p, grad and moments without
+ * amsgrad; `decoupled` = AdamW's weight decay. grad is the raw gradient (the kernel applies maximize).
+ * Returns false when it does not apply.
+ */
+export function fusedAdamStep(p: Tensor, grad: Tensor, s: AdamState, o: ParamGroup<AdamOptions>, t: number, decoupled: boolean): boolean {
+  if (o.amsgrad) return false;
+  const pd = float32Data(p), gd = float32Data(grad), md = float32Data(s.expAvg), vd = float32Data(s.expAvgSq);
+  if (!pd || !gd || !md || !vd || !sameShape(grad.shape, p.shape) || !sameShape(s.expAvg.shape, p.shape) || !sameShape(s.expAvgSq.shape, p.shape)) return false;
+  const [b1, b2] = o.betas!;
+  const wd = o.weightDecay ?? 0;
+  getBackend().adamStep(pd, gd, md, vd, {
+    beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2, eps: o.eps!, weightDecay: wd,
+    decoupled, decay: 1 - o.lr * wd, maximize: !!o.maximize,
+    stepSize: o.lr / (1 - b1 ** t), bc2Sqrt: Math.sqrt(1 - b2 ** t),
+  });
+  markWritten(p, s.expAvg, s.expAvgSq);
+  return true;
+}
+
+/**
  * Adam:  g ← g + λp   m ← β₁m + (1 − β₁)g   v ← β₂v + (1 − β₂)g²   m̂ = m/(1 − β₁ᵗ)   v̂ = v/(1 − β₂ᵗ)
  *  p ← p − lr·m̂/(√v̂ + ε);  amsgrad (Reddi et al., 2018) uses the running max of v.
  * @example new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] })
@@ -56,5 +78,8 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
   protected update(p: Tensor, g: Tensor, s: AdamState, o: ParamGroup<AdamOptions>, t: number): void {
     if (o.weightDecay) g = g.add(p, { alpha: o.weightDecay });
     adamStep(p, g, s, o, t);
+  }
+  protected override fusedUpdate(p: Tensor, grad: Tensor, s: AdamState, o: ParamGroup<AdamOptions>, t: number): boolean {
+    return fusedAdamStep(p, grad, s, o, t, false);
   }
 }

@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter, 2019): Adam with weight decay decoupled from the gradient.
 import { zerosLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type AdamOptions, type AdamState, adamStep, checkAdamOptions } from './adam.js';
+import { type AdamOptions, type AdamState, adamStep, checkAdamOptions, fusedAdamStep } from './adam.js';
 import { type ParamGroup, type ParamGroupInput, Optimizer } from './optimizer.js';
 
 export type AdamWOptions = AdamOptions;
@@ -23,5 +23,8 @@ export class AdamW extends Optimizer<AdamWOptions, AdamState> {
   protected update(p: Tensor, g: Tensor, s: AdamState, o: ParamGroup<AdamWOptions>, t: number): void {
     if (o.weightDecay) p.mul_(1 - o.lr * o.weightDecay);
     adamStep(p, g, s, o, t);
+  }
+  protected override fusedUpdate(p: Tensor, grad: Tensor, s: AdamState, o: ParamGroup<AdamWOptions>, t: number): boolean {
+    return fusedAdamStep(p, grad, s, o, t, true);
   }
 }

@@ -57,6 +57,13 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
   protected abstract initState(p: Tensor, o: ParamGroup<O>): S;
   /** Updates p in place from its gradient g (already negated when maximizing); t counts this parameter's steps from 1. */
   protected abstract update(p: Tensor, g: Tensor, s: ParamState<S>, o: ParamGroup<O>, t: number): void;
+  /**
+   * Optional fast path: the same update as one fused backend kernel (grad not negated: the kernel
+   * handles maximize). Returns false when it does not apply (dtype, layout, options) and `update` runs.
+   */
+  protected fusedUpdate(_p: Tensor, _grad: Tensor, _s: ParamState<S>, _o: ParamGroup<O>, _t: number): boolean {
+    return false;
+  }
 
   /** Adds a group; options missing from it come from the defaults. A parameter may be in one group only. */
   addParamGroup(group: ParamGroupInput<O>): void {
@@ -91,6 +98,7 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
             this.state.set(p, st);
           }
           st.step++;
+          if (this.fusedUpdate(p, p.grad, st, group, st.step)) continue;
           this.update(p, group.maximize ? p.grad.neg() : p.grad, st, group, st.step);
         }
       }
@@ -177,4 +185,22 @@ function structuredCopy(o: Record<string, unknown>): Record<string, unknown> {
   const r: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) r[k] = Array.isArray(v) ? [...v] : v;
   return r;
+}
+
+/**
+ * The contiguous float32 elements of t as a subarray of its storage, or null when t is not float32,
+ * not contiguous or has no elements (fused optimizer kernels then fall back to ops).
+ */
+export function float32Data(t: Tensor | null | undefined): Float32Array | null {
+  if (!t || t.dtype !== 'float32' || !t.isContiguous() || t.numel() === 0) return null;
+  return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.numel());
+}
+
+/** Marks tensors written in place by a fused kernel (what `inplace` does for an op). */
+export function markWritten(...ts: (Tensor | null)[]): void {
+  for (const t of ts) {
+    if (!t) continue;
+    t._bumpVersion();
+    if (!t._base) t._viewVersion = t.storage.version;
+  }
 }

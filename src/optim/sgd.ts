@@ -1,7 +1,10 @@
 // SGD with momentum, dampening, Nesterov momentum and L2 weight decay (PyTorch's torch.optim.SGD).
+import { getBackend } from '../backend/index.js';
+import { zerosLike } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
+import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer } from './optimizer.js';
+import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer, float32Data, markWritten } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
   momentum?: number;
@@ -34,5 +37,22 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       g = o.nesterov ? g.add(s.momentumBuffer, { alpha: o.momentum }) : s.momentumBuffer;
     }
     p.add_(g, { alpha: -o.lr });
+  }
+  /** float32 contiguous parameters: the same update as one backend kernel (Backend.sgdStep). */
+  protected override fusedUpdate(p: Tensor, grad: Tensor, s: SGDState, o: ParamGroup<SGDOptions>): boolean {
+    const pd = float32Data(p), gd = float32Data(grad);
+    if (!pd || !gd || !sameShape(p.shape, grad.shape)) return false;
+    const momentum = o.momentum ?? 0;
+    const first = momentum !== 0 && !s.momentumBuffer;
+    const buf = momentum === 0 ? null : (s.momentumBuffer ?? zerosLike(p));
+    const bd = buf ? float32Data(buf) : null;
+    if (buf && (!bd || !sameShape(buf.shape, p.shape))) return false;
+    getBackend().sgdStep(pd, gd, bd, {
+      lr: o.lr, momentum, dampC: 1 - (o.dampening ?? 0), weightDecay: o.weightDecay ?? 0,
+      nesterov: !!o.nesterov, maximize: !!o.maximize, firstStep: first,
+    });
+    if (first) s.momentumBuffer = buf;
+    markWritten(p, first ? null : buf);
+    return true;
   }
 }

@@ -122,4 +122,56 @@ forEachBackend((backend) => describe(`autograd/engine [${backend}]`, () => {
     assert.equal(y.gradFn, null);
     assert.equal(y.requiresGrad, false);
   });
+  describe('first gradients are owned by their leaf (taken over without a copy only when safe)', () => {
+    it('a + b: both leaves get distinct gradients', () => {
+      const a = randn([4, 5], { requiresGrad: true });
+      const b = randn([4, 5], { requiresGrad: true });
+      a.add(b).mul(3).sum().backward();
+      assert.notEqual(a.grad!.storage, b.grad!.storage);
+      noGrad(() => a.grad!.zero_());
+      expectClose(b.grad!, ones([4, 5]).mul(3));
+      expectClose(a.grad!, zeros([4, 5]));
+    });
+    it('x + x: one leaf reached twice gets the sum', () => {
+      const x = randn([3, 3], { requiresGrad: true });
+      x.add(x).mul(2).sum().backward();
+      expectClose(x.grad!, ones([3, 3]).mul(4));
+      x.add(x).sum().backward();
+      expectClose(x.grad!, ones([3, 3]).mul(6));
+    });
+    it('a leaf used through expand/sum gets a real (not stride-0) gradient', () => {
+      const x = randn([1, 4], { requiresGrad: true });
+      x.expand([3, 4]).sum().backward();
+      const gr = x.grad!;
+      assert.ok(gr.strides.every((s, i) => s !== 0 || gr.shape[i] === 1), `strides ${gr.strides}`);
+      assert.equal(gr.storage.data.length, 4);
+      noGrad(() => gr.add_(1));
+      expectClose(gr, [[4, 4, 4, 4]]);
+      const y = randn([4], { requiresGrad: true });
+      y.expand([3, 4]).sum().backward();
+      expectClose(y.grad!, [3, 3, 3, 3]);
+    });
+    it('a gradient passed to backward() never becomes .grad', () => {
+      const x = randn([2, 3], { requiresGrad: true });
+      const gOut = ones([2, 3]);
+      x.mul(1).backward(gOut);
+      assert.notEqual(x.grad!.storage, gOut.storage);
+      const z = randn([2, 3], { requiresGrad: true });
+      z.backward(gOut);
+      assert.notEqual(z.grad!.storage, gOut.storage);
+      noGrad(() => z.grad!.add_(1));
+      expectClose(gOut, ones([2, 3]));
+      expectClose(z.grad!, ones([2, 3]).mul(2));
+    });
+    it('a gradient a hook saw is copied, and accumulation does not touch it', () => {
+      const x = randn([3], { requiresGrad: true });
+      const h = x.mul(2);
+      let seen: import('../../src/index.js').Tensor | null = null;
+      h.registerHook((g) => { seen = g; });
+      h.add(0).sum().backward();
+      x.mul(2).sum().backward();
+      expectClose(seen!, [1, 1, 1]);
+      expectClose(x.grad!, [4, 4, 4]);
+    });
+  });
 }));

@@ -111,4 +111,26 @@ forEachBackend((backend) => describe(`autograd/inplace [${backend}]`, () => {
   it('in-place broadcasting must keep self\'s shape', () => {
     assert.throws(() => zeros([3]).add_(zeros([2, 3])), /add_: output with shape \[3\] doesn't match the broadcast shape \[2, 3\]/);
   });
+  it('outside autograd, elementwise in-place ops write straight into self: views, broadcasts, aliases, large sizes', () => {
+    for (const n of [5, 5000]) {
+      const x = arange(0, 2 * n).reshape([2, n]).to('float32');
+      const v0 = x.version;
+      noGrad(() => x.mul_(2).add_(tensor([1]), { alpha: 3 }).sub_(1, { alpha: 2 }));
+      expectClose(x, arange(0, 2 * n).reshape([2, n]).mul(2).add(1));
+      assert.equal(x.version, v0 + 3);
+      const row = x.index(1);                       // a contiguous view at an offset
+      noGrad(() => row.div_(x.index(0).add(1)).neg_());
+      expectClose(x.index(1), arange(n, 2 * n).mul(2).add(1).div(arange(0, n).mul(2).add(2)).neg());
+      expectClose(x.index(0), arange(0, n).mul(2).add(1));
+      const y = arange(0, n).to('float32');
+      noGrad(() => y.narrow(0, 1, n - 1).add_(y.narrow(0, 0, n - 1)));   // shifted alias of self's storage
+      expectClose(y.narrow(0, 1, n - 1), arange(1, n).mul(2).sub(1));
+      const z = arange(0, 2 * n).reshape([2, n]).to('float32').T; // non-contiguous self
+      noGrad(() => z.maximum_(tensor([n])));
+      expectClose(z, arange(0, 2 * n).reshape([2, n]).T.clamp(n));
+    }
+    assert.throws(() => noGrad(() => zeros([3]).sub_(tensor([true, false, true]))), /sub: subtraction with two bool/);
+    assert.throws(() => noGrad(() => zeros([3]).add_(zeros([2, 3]))), /add_: output with shape \[3\]/);
+    assert.throws(() => noGrad(() => zeros([3], { dtype: 'int32' }).exp_()), /result type float32 can't be cast/);
+  });
 }));

@@ -3,10 +3,10 @@
 // zeroGrad and gradient accumulation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Tensor, tensor, ArgumentError } from '../../src/index.js';
+import { type Tensor, tensor, ArgumentError, manualSeed, noGrad, randn } from '../../src/index.js';
 import { Parameter } from '../../src/nn/module.js';
 import * as optim from '../../src/optim/index.js';
-import { expectClose, golden } from '../helpers.js';
+import { expectClose, forEachBackend, golden } from '../helpers.js';
 
 type Nested = number | Nested[];
 interface Case { name: string; optimizer: string; options: Record<string, unknown>; groups: boolean; groupLr?: number; trajectory: { W: Nested; b: Nested }[] }
@@ -21,7 +21,7 @@ function setup(): { W: Parameter; b: Parameter } {
   return { W: new Parameter(tensor(fix.W, { dtype: 'float64' })), b: new Parameter(tensor(fix.b, { dtype: 'float64' })) };
 }
 
-describe('optimizers vs PyTorch, step for step', () => {
+forEachBackend((backend) => describe(`optimizers vs PyTorch, step for step [${backend}]`, () => {
   for (const c of fix.cases) {
     it(c.name, () => {
       const { W, b } = setup();
@@ -37,7 +37,64 @@ describe('optimizers vs PyTorch, step for step', () => {
       assert.equal(opt.stepCount, c.trajectory.length);
     });
   }
-});
+}));
+
+// float32 contiguous parameters take the fused backend kernel (Backend.sgdStep / adamStep); the
+// subclass below forces the op-based update, which the kernel must reproduce bit for bit.
+forEachBackend((backend) => describe(`fused float32 SGD / Adam / AdamW updates [${backend}]`, () => {
+  const unfused = (name: string) => {
+    const Base = CLASSES[name]!;
+    return class extends (Base as unknown as new (p: unknown, o: Record<string, unknown>) => { fusedUpdate(): boolean }) {
+      override fusedUpdate(): boolean { return false; }
+    } as unknown as new (params: unknown, o: Record<string, unknown>) => optim.Optimizer;
+  };
+  const f32 = (t: Nested) => new Parameter(tensor(t));
+  for (const c of fix.cases.filter((k) => ['SGD', 'Adam', 'AdamW'].includes(k.optimizer))) {
+    it(`${c.name}: same bits as the op-based update, and PyTorch's trajectory within float32 tolerance`, () => {
+      const run = (Cls: new (params: unknown, o: Record<string, unknown>) => optim.Optimizer) => {
+        const W = f32(fix.W), b = f32(fix.b);
+        const params = c.groups ? [{ params: [W] }, { params: [b], lr: c.groupLr, weightDecay: 0 }] : [W, b];
+        const opt = new Cls(params, c.options);
+        const Xf = X.to('float32'), Yf = Y.to('float32');
+        return c.trajectory.map(() => {
+          opt.zeroGrad();
+          Xf.matmul(W.T).add(b).tanh().sub(Yf).square().mean().backward();
+          opt.step();
+          return [W.clone(), b.clone()] as const;
+        });
+      };
+      const fused = run(CLASSES[c.optimizer]!);
+      const ops = run(unfused(c.optimizer));
+      fused.forEach(([W, b], i) => {
+        assert.deepEqual(Array.from(W.toTypedArray()), Array.from(ops[i]![0].toTypedArray()), `${c.name} step ${i + 1} W`);
+        assert.deepEqual(Array.from(b.toTypedArray()), Array.from(ops[i]![1].toTypedArray()), `${c.name} step ${i + 1} b`);
+        expectClose(W, c.trajectory[i]!.W, { msg: `${c.name} step ${i + 1} W` });
+        expectClose(b, c.trajectory[i]!.b, { msg: `${c.name} step ${i + 1} b` });
+      });
+    });
+  }
+  it('large parameters (wasm kernel sizes), momentum and maximize: same bits as the op-based update', () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['SGD', { lr: 0.1 }], ['SGD', { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }],
+      ['SGD', { lr: 0.05, momentum: 0.9, nesterov: true, maximize: true }],
+      ['Adam', { lr: 1e-2, weightDecay: 0.1 }], ['AdamW', { lr: 1e-2, betas: [0.8, 0.99], maximize: true }],
+    ];
+    for (const [name, o] of cases) {
+      manualSeed(1);
+      const p0 = randn([70, 90]);
+      const grads = [0, 1, 2].map(() => randn([70, 90]));
+      const run = (Cls: new (params: unknown, o: Record<string, unknown>) => optim.Optimizer) => {
+        const p = new Parameter(p0.clone());
+        const opt = new Cls([p], o);
+        for (const g of grads) { p.grad = g.clone(); opt.step(); }
+        return p;
+      };
+      const a = run(CLASSES[name]!), b = run(unfused(name));
+      assert.deepEqual(Array.from(a.toTypedArray()), Array.from(b.toTypedArray()), `${name} ${JSON.stringify(o)}`);
+      assert.ok(!noGrad(() => a.equal(p0)));
+    }
+  });
+}));
 
 describe('optim/optimizer base class', () => {
   it('stateDict → loadStateDict into a fresh optimizer continues the same trajectory', () => {

@@ -1,6 +1,7 @@
 // The reference `js` backend: every kernel, always correct, with contiguous fast paths.
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { Backend, ReduceOp, ScanOp, View } from '../backend.js';
+import type { AdamStepParams, Backend, ReduceOp, ScanOp, SgdStepParams, View } from '../backend.js';
+import { adamStep, sgdStep } from './optim-kernels.js';
 import { type BinaryOp, type UnaryOp, binaryRuns, unaryRuns } from './elementwise-kernels.js';
 
 /** Merges adjacent dims that every operand can traverse as one (fewer, longer inner loops). */
@@ -182,6 +183,14 @@ export class JsBackend implements Backend {
         }
       }
     }
+  }
+
+  sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
+    sgdStep(p, grad, buf, o);
+  }
+
+  adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
+    adamStep(p, grad, m, v, o);
   }
 
   matmul(

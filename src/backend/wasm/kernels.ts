@@ -6,6 +6,7 @@
 // DESIGN.md "Memory and compute"). Inputs are copied in, outputs copied out; an output that is not also
 // an input is copied in only when the kernel reads it (sgemm with beta != 0, or a C with gaps, ldc > N).
 // The scratch region grows the memory when a call needs more and is reused afterwards.
+import type { AdamStepParams, SgdStepParams } from '../backend.js';
 import * as bin from './generated/binaries.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
@@ -33,10 +34,10 @@ export interface KernelExports {
   maxRows(x: number, rows: number, cols: number, out: number): void;
   sumMid(x: number, outer: number, size: number, inner: number, out: number): void;
   softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
-  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
+  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampC: number,
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
-  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
-    eps: number, weightDecay: number, decoupled: number, maximize: number, stepSize: number, invSqrtBc2: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, beta1: number, b1c: number, beta2: number, b2c: number,
+    eps: number, weightDecay: number, decay: number, decoupled: number, maximize: number, stepSize: number, bc2Sqrt: number): void;
   heapBase(): number;
   isRelaxed(): number;
 }
@@ -322,8 +323,16 @@ export class WasmKernels {
 
   /** One fused SGD(-momentum) step in place on p (and buf). Copies p, grad, buf in; p, buf out. */
   sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdOptions): void {
+    this.sgdStepWith(p, grad, buf, {
+      lr: o.lr, momentum: o.momentum ?? 0, dampC: 1 - (o.dampening ?? 0), weightDecay: o.weightDecay ?? 0,
+      nesterov: !!o.nesterov, maximize: !!o.maximize, firstStep: !!o.firstStep,
+    });
+  }
+
+  /** sgdStep with precomputed coefficients (the Backend.sgdStep form). */
+  sgdStepWith(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
     const n = p.length;
-    const momentum = o.momentum ?? 0;
+    const momentum = o.momentum;
     if (grad.length !== n || (momentum !== 0 && (!buf || buf.length !== n))) {
       throw new RangeError(`sgdStep: param has ${n} elements; grad/momentum buffer lengths differ`);
     }
@@ -331,7 +340,7 @@ export class WasmKernels {
     const f = this.f32;
     f.set(p, pp >> 2); f.set(grad, pg >> 2);
     if (momentum !== 0 && !o.firstStep) f.set(buf!, pb >> 2);
-    this.exports.sgdStep(pp, pg, pb, n, o.lr, momentum, o.dampening ?? 0, o.weightDecay ?? 0,
+    this.exports.sgdStep(pp, pg, pb, n, o.lr, momentum, o.dampC, o.weightDecay,
       o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.firstStep ? 1 : 0);
     p.set(f.subarray(pp >> 2, (pp >> 2) + n));
     if (momentum !== 0) buf!.set(f.subarray(pb >> 2, (pb >> 2) + n));
@@ -339,16 +348,23 @@ export class WasmKernels {
 
   /** One fused Adam/AdamW step in place on p, m, v. Copies p, grad, m, v in; p, m, v out. */
   adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamOptions): void {
+    const beta1 = o.beta1 ?? 0.9, beta2 = o.beta2 ?? 0.999, wd = o.weightDecay ?? 0;
+    this.adamStepWith(p, grad, m, v, {
+      beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, eps: o.eps ?? 1e-8, weightDecay: wd,
+      decoupled: !!o.decoupled, decay: 1 - o.lr * wd, maximize: !!o.maximize,
+      stepSize: o.lr / (1 - beta1 ** o.step), bc2Sqrt: Math.sqrt(1 - beta2 ** o.step),
+    });
+  }
+
+  /** adamStep with precomputed coefficients (the Backend.adamStep form). */
+  adamStepWith(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
     const n = p.length;
     if (grad.length !== n || m.length !== n || v.length !== n) throw new RangeError(`adamStep: param has ${n} elements; grad/m/v lengths differ`);
-    const beta1 = o.beta1 ?? 0.9, beta2 = o.beta2 ?? 0.999;
     const [pp, pg, pm, pv] = this.reserve(n, n, n, n);
     const f = this.f32;
     f.set(p, pp >> 2); f.set(grad, pg >> 2); f.set(m, pm >> 2); f.set(v, pv >> 2);
-    const stepSize = o.lr / (1 - beta1 ** o.step);
-    const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** o.step);
-    this.exports.adamStep(pp, pg, pm, pv, n, o.lr, beta1, beta2, o.eps ?? 1e-8, o.weightDecay ?? 0,
-      o.decoupled ? 1 : 0, o.maximize ? 1 : 0, stepSize, invSqrtBc2);
+    this.exports.adamStep(pp, pg, pm, pv, n, o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay,
+      o.decay, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, o.stepSize, o.bc2Sqrt);
     p.set(f.subarray(pp >> 2, (pp >> 2) + n));
     m.set(f.subarray(pm >> 2, (pm >> 2) + n));
     v.set(f.subarray(pv >> 2, (pv >> 2) + n));

@@ -1,7 +1,7 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { ReduceOp, View } from '../backend.js';
+import type { AdamStepParams, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
 import { JsBackend, coalesce } from '../js/js-backend.js';
 import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
@@ -88,6 +88,16 @@ export class WasmBackend extends JsBackend {
       return this.kernels.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
     }
     super.softmax(x, outer, size, inner, out, log);
+  }
+
+  override sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
+    if (p.length >= WASM_THRESHOLDS.elementwise) return this.kernels.sgdStepWith(p, grad, buf, o);
+    super.sgdStep(p, grad, buf, o);
+  }
+
+  override adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
+    if (p.length >= WASM_THRESHOLDS.elementwise) return this.kernels.adamStepWith(p, grad, m, v, o);
+    super.adamStep(p, grad, m, v, o);
   }
 
   override matmul(

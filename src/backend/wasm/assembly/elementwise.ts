@@ -265,11 +265,12 @@ export function softmaxRows(x: usize, rows: i32, cols: i32, out: usize, log: i32
 /**
  * SGD with momentum, in place (torch.optim.SGD):
  *   g ← ±grad + λp;  buf ← g (first step) or μ·buf + (1−τ)·g;  g ← g + μ·buf (Nesterov) or buf;  p ← p − lr·g
- * momentum = 0 skips the buffer (buf may be 0).
+ * momentum = 0 skips the buffer (buf may be 0). dampC = 1 − τ. Same float32 operation order as the
+ * op-based update in src/optim and the JS kernel (no fused multiply-adds), so results match bit for bit.
  */
-export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
+export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampC: f32,
                         weightDecay: f32, nesterov: i32, maximize: i32, firstStep: i32): void {
-  const vlr = f32x4.splat(lr), vmu = f32x4.splat(momentum), vdamp = f32x4.splat(1 - dampening);
+  const vlr = f32x4.splat(lr), vmu = f32x4.splat(momentum), vdamp = f32x4.splat(dampC);
   const vwd = f32x4.splat(weightDecay);
   const n4 = n & ~3;
   for (let i = 0; i < n; i += 4) {
@@ -296,17 +297,18 @@ export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, mome
 
 /**
  * Adam / AdamW, in place (torch.optim.Adam / AdamW, amsgrad = false):
- *   AdamW: p ← p(1 − lr·λ)      Adam: g ← g + λp
- *   m ← β₁m + (1−β₁)g   v ← β₂v + (1−β₂)g²   p ← p − stepSize·m / (√v · invSqrtBc2 + ε)
- * with stepSize = lr/(1−β₁ᵗ) and invSqrtBc2 = 1/√(1−β₂ᵗ), computed by the caller in float64.
+ *   AdamW: p ← p·decay (decay = 1 − lr·λ)      Adam: g ← g + λp
+ *   m ← β₁m + (1−β₁)g   v ← β₂v + (1−β₂)g²   p ← p − stepSize·m / (√v / bc2Sqrt + ε)
+ * with stepSize = lr/(1−β₁ᵗ), bc2Sqrt = √(1−β₂ᵗ) and every coefficient computed by the caller in
+ * float64; the float32 operation order is the op-based update's, so results match bit for bit.
  */
-export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
-                         eps: f32, weightDecay: f32, decoupled: i32, maximize: i32, stepSize: f32,
-                         invSqrtBc2: f32): void {
-  const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1);
-  const vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2);
-  const veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(invSqrtBc2);
-  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(1 - lr * weightDecay);
+export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, beta1: f32, b1c: f32, beta2: f32, b2c: f32,
+                         eps: f32, weightDecay: f32, decay: f32, decoupled: i32, maximize: i32, stepSize: f32,
+                         bc2Sqrt: f32): void {
+  const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(b1c);
+  const vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(b2c);
+  const veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(bc2Sqrt);
+  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
   const n4 = n & ~3;
   for (let i = 0; i < n; i += 4) {
     const o = <usize>i << 2;
@@ -322,7 +324,7 @@ export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, lr: 
     let vv = w == 4 ? v128.load(v + o) : loadPartial(v + o, w);
     mv = f32x4.add(f32x4.mul(vb1, mv), f32x4.mul(vb1c, g));
     vv = f32x4.add(f32x4.mul(vb2, vv), f32x4.mul(vb2c, f32x4.mul(g, g)));
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), vbc2), veps);
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
     pv = f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom)));
     if (w == 4) { v128.store(p + o, pv); v128.store(m + o, mv); v128.store(v + o, vv); }
     else { storePartial(p + o, pv, w); storePartial(m + o, mv, w); storePartial(v + o, vv, w); }

@@ -1,0 +1,156 @@
+// The playground (web/) in real headless Chromium: the wasm backend is active, tensors and gradients
+// are right, the iris MLP learns, nothing logs an error. Needs Debian's /usr/bin/chromium (never
+// downloads a browser): skipped without it, except under CI, where its absence fails the test.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { PlaygroundResults } from '../../web/main.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url)); // dist/test/web/ → the repository
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const haveChromium = existsSync(CHROMIUM);
+const skip = !haveChromium && !process.env.CI
+  ? `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the browser test`
+  : false;
+
+/** Opens the playground in a fresh page and waits until it has finished; collects console errors. */
+async function openPlayground(ctx: BrowserContext, url: string, initScript?: string) {
+  const page: Page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`); });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(`${url}web/`);
+  await page.waitForFunction(() => (globalThis as { playground?: { done: boolean } }).playground?.done === true, null, { timeout: 15000 });
+  const results = await page.evaluate(() => (globalThis as unknown as { playground: PlaygroundResults }).playground);
+  return { page, errors, results };
+}
+
+/** L = Σ tanh(X·Xᵀ) and ∂L/∂X = 2·(1 − tanh²(X·Xᵀ))·X in float64, X = linspace(−1, 1, 4096) as 64×64. */
+function largeReference(): { loss: number; grad: Float64Array } {
+  const n = 64;
+  const x = Float64Array.from({ length: n * n }, (_, i) => -1 + (2 * i) / (n * n - 1));
+  const g = new Float64Array(n * n);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += x[i * n + k]! * x[j * n + k]!;
+      const t = Math.tanh(s);
+      loss += t;
+      g[i * n + j] = 1 - t * t;
+    }
+  }
+  const grad = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const gik = g[i * n + k]!;
+      for (let j = 0; j < n; j++) grad[i * n + j] += 2 * gik * x[k * n + j]!;
+    }
+  }
+  return { loss, grad };
+}
+
+describe('web playground in headless Chromium', { skip }, () => {
+  let server: Server | undefined;
+  let url = '';
+  let ctx: BrowserContext | undefined;
+  let profile = '';
+
+  before(async () => {
+    if (!haveChromium) return; // under CI: the first test fails with the reason
+    const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.mjs')).href) as { buildWeb(): Promise<{ errors: unknown[] }> };
+    const { serve } = await import(pathToFileURL(join(ROOT, 'web', 'serve.mjs')).href) as
+      { serve(o: { port: number }): Promise<{ server: Server; url: string }> };
+    assert.equal((await buildWeb()).errors.length, 0);
+    ({ server, url } = await serve({ port: 0 }));
+    profile = mkdtempSync(join(tmpdir(), 'tsgrad-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 15000 });
+  });
+
+  after(async () => {
+    await ctx?.close();
+    server?.closeAllConnections();
+    server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  let run: Awaited<ReturnType<typeof openPlayground>> | undefined;
+
+  it('loads with the wasm backend and no console errors', async () => {
+    assert.ok(haveChromium, `${CHROMIUM} is missing; CI must install it (apt-get install chromium)`);
+    run = await openPlayground(ctx!, url);
+    const r = run.results;
+    assert.equal(r.error, null);
+    assert.deepEqual(run.errors, []);
+    assert.equal(r.backend, 'wasm');
+    assert.ok(r.wasmBuild === 'relaxed' || r.wasmBuild === 'simd', `wasm build ${r.wasmBuild}`);
+    assert.equal(r.crossOriginIsolated, true, 'served with COOP/COEP, so SharedArrayBuffer is available');
+    assert.equal(await run.page.locator('#backend').textContent(), 'wasm');
+  });
+
+  it('computes tensors and gradients that match the expected values', () => {
+    assert.ok(run, 'the page did not load');
+    const { small, large } = run.results;
+    assert.equal(small.y, 30);
+    assert.deepEqual(small.grad, [[2, 4], [6, 8]]);
+    const ref = largeReference();
+    assert.ok(Math.abs(large.loss - ref.loss) <= 1e-4 * Math.abs(ref.loss) + 1e-4, `L = ${large.loss}, expected ${ref.loss}`);
+    assert.equal(large.grad.length, ref.grad.length);
+    const scale = Math.max(...ref.grad.map(Math.abs));
+    const worst = Math.max(...large.grad.map((v, i) => Math.abs(v - ref.grad[i]!)));
+    assert.ok(worst <= 1e-4 * scale, `max |∂L/∂X − expected| = ${worst} (scale ${scale})`);
+  });
+
+  it('runs large kernels in WebAssembly, not the js fallback', async () => {
+    assert.ok(run, 'the page did not load');
+    const calls = await run.page.evaluate(() => {
+      type Fn = (...a: unknown[]) => unknown;
+      const tg = (globalThis as unknown as { tsgrad: typeof import('../../src/index.js') }).tsgrad;
+      const k = (tg.getBackend() as unknown as { kernels: Record<string, Fn> }).kernels;
+      const count: Record<string, number> = { sgemm: 0, unary: 0 };
+      const orig = { sgemm: k.sgemm!, unary: k.unary! };
+      for (const name of ['sgemm', 'unary'] as const) k[name] = function (this: unknown, ...a: unknown[]) { count[name]!++; return orig[name].apply(this, a); };
+      try {
+        tg.randn([128, 128]).matmul(tg.randn([128, 128])).tanh();
+      } finally {
+        Object.assign(k, orig);
+      }
+      return count;
+    });
+    assert.ok(calls.sgemm! >= 1 && calls.unary! >= 1, `wasm kernel calls: ${JSON.stringify(calls)}`);
+  });
+
+  it('trains the iris MLP: loss falls, test accuracy ≥ 0.9', async () => {
+    assert.ok(run, 'the page did not load');
+    const { losses, accuracy } = run.results;
+    assert.ok(losses.length >= 50 && losses.every(Number.isFinite));
+    assert.ok(losses.at(-1)! < 0.5 * losses[0]!, `loss ${losses[0]} → ${losses.at(-1)}`);
+    assert.ok(accuracy !== null && accuracy >= 0.9, `accuracy ${accuracy}`);
+    assert.match((await run.page.locator('#accuracy').textContent()) ?? '', /%/);
+    await run.page.close();
+  });
+
+  it('starts on js when the main thread refuses synchronous compilation, and ready() switches to wasm', async () => {
+    assert.ok(haveChromium, `${CHROMIUM} is missing`);
+    // What Chromium does for modules over its main-thread limit: the WebAssembly.Module constructor throws.
+    const refuseSync = `WebAssembly.Module = function () {
+      throw new RangeError('WebAssembly.Module(): Buffer size exceeds the limit for synchronous compilation on the main thread');
+    };`;
+    const { page, errors, results } = await openPlayground(ctx!, url, refuseSync);
+    assert.equal(results.error, null);
+    assert.deepEqual(errors, []);
+    assert.equal(results.backendBeforeReady, 'js');
+    assert.equal(results.backend, 'wasm');
+    assert.ok(results.accuracy !== null && results.accuracy >= 0.9, `accuracy ${results.accuracy}`);
+    await page.close();
+  });
+});
