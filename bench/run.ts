@@ -12,7 +12,7 @@
 // Benchmarks are not tests: nothing here asserts; the targets of issue #4 are printed as met/missed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -156,7 +156,7 @@ function pkgVersion(name: string): string {
 const fmtMs = (ms: number | undefined) => (ms === undefined ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
 const gflops = (n: number, ms: number) => (2 * n ** 3) / ms / 1e6;
 
-function report(runs: RunOutput[]): string {
+function report(runs: RunOutput[], loads: string[]): string {
   const get = (impl: string, threads: number, c: string) => runs.find((r) => r.impl === impl && r.threads === threads)?.results.find((x) => x.case === c)?.ms;
   const cases = [...new Set(runs.flatMap((r) => r.results.map((x) => x.case)))];
   const cols = runs.map((r) => `${r.impl} ${r.threads}T`);
@@ -171,6 +171,7 @@ function report(runs: RunOutput[]): string {
   L.push(`- PyTorch ${String(torchRun?.info?.version ?? '–')} (Debian python3-torch), BLAS mapped: ${((torchRun?.info?.blas as string[] | undefined) ?? []).join(', ') || '–'}; threads via torch.set_num_threads + OMP/OPENBLAS_NUM_THREADS`);
   L.push(`- tfjs-core ${pkgVersion('@tensorflow/tfjs-core')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD ${String(tfw?.info?.simd)}, multithread ${String(tfw?.info?.multithread)}: 1 thread in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')}`);
   for (const r of runs) for (const [k, v] of Object.entries(r.info ?? {})) if (k.endsWith(' error')) L.push(`- ${r.impl}: ${k.slice(0, -6)} not run: ${String(v)}`);
+  L.push(`- 1-minute load average when each run started (a run's own load lingers into the next one's figure; 2 cores, shared VM): ${loads.join(', ')}`);
   L.push(`- Command: \`npm run build && npm run bench -- ${args.join(' ')}\``, '');
   L.push(`| case | ${cols.join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`);
   for (const c of cases) {
@@ -215,15 +216,21 @@ async function main(): Promise<void> {
     process.exit(0); // tfjs keeps handles open
   }
   const runs: RunOutput[] = [];
-  const add = (r: RunOutput | null) => { if (r) { runs.push(r); console.error(`done: ${r.impl} ${r.threads}T`); } };
-  add(child('tsgrad-wasm', 1, relaxedFlag));
-  add(child('tsgrad-wasm', 2, relaxedFlag));
-  add(child('tsgrad-js', 1));
-  add(torch(1));
-  add(torch(2));
-  add(child('tfjs-wasm', 1));
-  add(child('tfjs-cpu', 1));
-  const md = report(runs);
+  // The VM is shared: the 1-minute load average before each run shows how busy the cores were.
+  const loads: string[] = [];
+  const add = (run: () => RunOutput | null) => {
+    const before = loadavg()[0]!.toFixed(2);
+    const r = run();
+    if (r) { runs.push(r); loads.push(`${r.impl} ${r.threads}T ${before}`); console.error(`done: ${r.impl} ${r.threads}T`); }
+  };
+  add(() => child('tsgrad-wasm', 1, relaxedFlag));
+  add(() => child('tsgrad-wasm', 2, relaxedFlag));
+  add(() => child('tsgrad-js', 1));
+  add(() => torch(1));
+  add(() => torch(2));
+  add(() => child('tfjs-wasm', 1));
+  add(() => child('tfjs-cpu', 1));
+  const md = report(runs, loads);
   console.log(md);
   if (args.includes('--write')) {
     const file = join(root, 'bench', 'RESULTS.md');

@@ -58,6 +58,15 @@ export interface Backend {
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
     m: number, n: number, k: number, out: TypedArray,
   ): void;
+  /**
+   * Layer norm over the last axis of a contiguous (rows, cols) x: out = (x − μ)/√(Var + ε)·w + b
+   * (w, b of length cols, or null); writes each row's μ and rstd = 1/√(Var + ε) for the backward.
+   */
+  layerNorm(x: TypedArray, rows: number, cols: number, w: TypedArray | null, b: TypedArray | null, eps: number,
+    out: TypedArray, mean: TypedArray, rstd: TypedArray): void;
+  /** Gradients of layerNorm from the output gradient g: dx (rows, cols), and dw, db (cols) when given. */
+  layerNormBackward(g: TypedArray, x: TypedArray, mean: TypedArray, rstd: TypedArray, w: TypedArray | null,
+    rows: number, cols: number, dx: TypedArray, dw: TypedArray | null, db: TypedArray | null): void;
   /** One SGD(-momentum) update in place on contiguous float32 p (and buf, the momentum buffer). */
   sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void;
   /** One Adam/AdamW (no amsgrad) update in place on contiguous float32 p, m, v. */

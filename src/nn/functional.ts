@@ -1,6 +1,7 @@
 // tsgrad/nn functional (`F`): stateless layers. Convolution and pooling live in src/ops (kernels plus
 // backward); this file composes linear, embedding, dropout, normalisation, padding, interpolation,
 // distances and one-hot from differentiable ops, so none of them writes a backward.
+import { layerNormPrimitive } from '../ops/layer-norm.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { defaultGenerator, type Generator, rand } from '../random/generator.js';
 import { full } from '../tensor/creation.js';
@@ -173,6 +174,8 @@ function normShape(op: string, x: Tensor, normalizedShape: number | readonly num
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   need(x, 'layerNorm');
   const ns = normShape('layerNorm', x, normalizedShape);
+  const fused = layerNormPrimitive(x, ns, weight, bias, eps);
+  if (fused) return fused;
   const dims = ns.map((_, i) => x.ndim - ns.length + i);
   const mean = x.mean(dims, { keepdim: true });
   const xc = x.sub(mean);

@@ -4,6 +4,7 @@ import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { type DType, checkDType, isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   type Scalar, type TensorLike, be, broadcastAll, broadcastView, checkTensor, empty, finishOut, floatType, record,
@@ -84,8 +85,20 @@ export const acosh = defineUnary('acosh', 'acosh', { backward: (g, x) => g.mul(x
 export const atanh = defineUnary('atanh', 'atanh', { backward: (g, x) => g.div(x.mul(x).neg().add(1)), saves: 'x' });
 /** σ(x) = 1/(1 + e⁻ˣ); gradient σ(1 − σ). */
 export const sigmoid = defineUnary('sigmoid', 'sigmoid', { backward: (g, _x, out) => g.mul(out.mul(out.neg().add(1))), saves: 'out' });
-/** max(x, 0); gradient 0 at the kink, like PyTorch. */
-export const relu = defineUnary('relu', 'relu', { dtype: same, backward: (g, _x, out) => g.mul(out.gt(0)), saves: 'out' });
+/**
+ * An activation's backward as one fused kernel (g and the saved tensor in, the input gradient out)
+ * when no graph is being recorded; under createGraph the composed form, which is differentiable.
+ */
+function fusedBackward(op: BinaryOp, g: Tensor, saved: Tensor, composed: () => Tensor): Tensor {
+  if (isGradEnabled() || g.dtype !== saved.dtype || !sameShape(g.shape, saved.shape)) return composed();
+  // An expanded gradient (from sum/mean) is materialized so the vector kernel applies.
+  return runBinary(op, op, g.isContiguous() ? g : g.contiguous(), saved, g.dtype);
+}
+
+/** max(x, 0); gradient 0 at the kink (and wherever the output is ≤ 0), like PyTorch. */
+export const relu = defineUnary('relu', 'relu', {
+  dtype: same, backward: (g, _x, out) => fusedBackward('reluBackward', g, out, () => g.mul(out.gt(0))), saves: 'out',
+});
 /** Gauss error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt. */
 export const erf = defineUnary('erf', 'erf', { backward: (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))), saves: 'x' });
 export const erfc = defineUnary('erfc', 'erfc', { backward: (g, x) => g.mul(x.square().neg().exp().mul(-2 / Math.sqrt(Math.PI))), saves: 'x' });
@@ -109,17 +122,17 @@ export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none'
   checkTensor(x, 'gelu');
   if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got '${approximate}'`);
   const out = runUnary(approximate === 'tanh' ? 'geluTanh' : 'geluErf', x, floatType(x.dtype));
-  return record(out, 'gelu', [x], (g) => {
+  return record(out, 'gelu', [x], (g) => [fusedBackward(approximate === 'tanh' ? 'geluTanhBackward' : 'geluErfBackward', g, x, () => {
     if (approximate === 'tanh') {
       const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
       const t = inner.tanh();
       const dinner = x.square().mul(3 * 0.044715).add(1).mul(SQRT_2_OVER_PI);
-      return [g.mul(t.add(1).mul(0.5).add(x.mul(0.5).mul(t.square().neg().add(1)).mul(dinner)))];
+      return g.mul(t.add(1).mul(0.5).add(x.mul(0.5).mul(t.square().neg().add(1)).mul(dinner)));
     }
     const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
     const pdf = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    return [g.mul(cdf.add(x.mul(pdf)))];
-  }, [x]);
+    return g.mul(cdf.add(x.mul(pdf)));
+  })], [x]);
 }
 
 /** SiLU / swish: x·σ(x). */

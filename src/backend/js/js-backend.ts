@@ -1,6 +1,7 @@
 // The reference `js` backend: every kernel, always correct, with contiguous fast paths.
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Backend, ReduceOp, ScanOp, SgdStepParams, View } from '../backend.js';
+import { layerNorm, layerNormBackward } from './norm-kernels.js';
 import { adamStep, sgdStep } from './optim-kernels.js';
 import { type BinaryOp, type UnaryOp, binaryRuns, unaryRuns } from './elementwise-kernels.js';
 
@@ -183,6 +184,16 @@ export class JsBackend implements Backend {
         }
       }
     }
+  }
+
+  layerNorm(x: TypedArray, rows: number, cols: number, w: TypedArray | null, b: TypedArray | null, eps: number,
+    out: TypedArray, mean: TypedArray, rstd: TypedArray): void {
+    layerNorm(x, rows, cols, w, b, eps, out, mean, rstd);
+  }
+
+  layerNormBackward(g: TypedArray, x: TypedArray, mean: TypedArray, rstd: TypedArray, w: TypedArray | null,
+    rows: number, cols: number, dx: TypedArray, dw: TypedArray | null, db: TypedArray | null): void {
+    layerNormBackward(g, x, mean, rstd, w, rows, cols, dx, dw, db);
   }
 
   sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {

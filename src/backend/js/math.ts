@@ -72,3 +72,15 @@ export function pyRemainder(a: number, b: number): number {
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
 }
+
+/** d/dx GELU(x), erf form: Φ(x) + x·φ(x). */
+export function geluErfGrad(x: number): number {
+  return 0.5 * erfc(-x * Math.SQRT1_2) + x * Math.exp(-0.5 * x * x) * 0.3989422804014327;
+}
+
+/** d/dx of GPT-2's tanh GELU: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(√(2/π)(x + 0.044715x³)). */
+export function geluTanhGrad(x: number): number {
+  const k = 0.7978845608028654;
+  const t = Math.tanh(k * (x + 0.044715 * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x);
+}

@@ -9,11 +9,13 @@
 import type { AdamStepParams, SgdStepParams } from '../backend.js';
 import * as bin from './generated/binaries.js';
 
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward' | 'geluErfBackward' | 'geluTanhBackward';
 export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' | 'relu' | 'neg' | 'sqrt' | 'abs' | 'erf';
 export type WasmBuild = 'relaxed' | 'simd';
 
-const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluErfBackward: 7, geluTanhBackward: 8,
+};
 const UNARY_CODES: Record<UnaryOp, number> = {
   exp: 0, log: 1, tanh: 2, sigmoid: 3, gelu: 4, geluTanh: 5, relu: 6, neg: 7, sqrt: 8, abs: 9, erf: 10,
 };
@@ -38,6 +40,10 @@ export interface KernelExports {
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, beta1: number, b1c: number, beta2: number, b2c: number,
     eps: number, weightDecay: number, decay: number, decoupled: number, maximize: number, stepSize: number, bc2Sqrt: number): void;
+  layerNormRows(x: number, rows: number, cols: number, w: number, b: number, hasW: number, hasB: number, eps: number,
+    out: number, mean: number, rstd: number): void;
+  layerNormBackwardRows(g: number, x: number, mean: number, rstd: number, w: number, hasW: number, rows: number, cols: number,
+    dx: number, dw: number, db: number, hasDw: number, hasDb: number): void;
   heapBase(): number;
   isRelaxed(): number;
 }
@@ -368,5 +374,35 @@ export class WasmKernels {
     p.set(f.subarray(pp >> 2, (pp >> 2) + n));
     m.set(f.subarray(pm >> 2, (pm >> 2) + n));
     v.set(f.subarray(pv >> 2, (pv >> 2) + n));
+  }
+
+  /** Layer norm over the rows of a contiguous (rows, cols) x (Backend.layerNorm). Copies x, w, b in; out, mean, rstd out. */
+  layerNorm(x: Float32Array, rows: number, cols: number, w: Float32Array | null, b: Float32Array | null, eps: number,
+    out: Float32Array, mean: Float32Array, rstd: Float32Array): void {
+    const n = rows * cols;
+    const [px, pw, pb, pm, pr] = this.reserve(n, w ? cols : 0, b ? cols : 0, rows, rows);
+    const f = this.f32;
+    f.set(x.subarray(0, n), px >> 2);
+    if (w) f.set(w.subarray(0, cols), pw >> 2);
+    if (b) f.set(b.subarray(0, cols), pb >> 2);
+    this.exports.layerNormRows(px, rows, cols, pw, pb, w ? 1 : 0, b ? 1 : 0, eps, px, pm, pr);
+    out.set(f.subarray(px >> 2, (px >> 2) + n));
+    mean.set(f.subarray(pm >> 2, (pm >> 2) + rows));
+    rstd.set(f.subarray(pr >> 2, (pr >> 2) + rows));
+  }
+
+  /** Layer-norm gradients (Backend.layerNormBackward). Copies g, x, mean, rstd, w in; dx, dw, db out. */
+  layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null,
+    rows: number, cols: number, dx: Float32Array, dw: Float32Array | null, db: Float32Array | null): void {
+    const n = rows * cols;
+    const [pg, px, pm, pr, pw, pdw, pdb] = this.reserve(n, n, rows, rows, w ? cols : 0, dw ? cols : 0, db ? cols : 0);
+    const f = this.f32;
+    f.set(g.subarray(0, n), pg >> 2); f.set(x.subarray(0, n), px >> 2);
+    f.set(mean.subarray(0, rows), pm >> 2); f.set(rstd.subarray(0, rows), pr >> 2);
+    if (w) f.set(w.subarray(0, cols), pw >> 2);
+    this.exports.layerNormBackwardRows(pg, px, pm, pr, pw, w ? 1 : 0, rows, cols, pg, pdw, pdb, dw ? 1 : 0, db ? 1 : 0);
+    dx.set(f.subarray(pg >> 2, (pg >> 2) + n));
+    if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + cols));
+    if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + cols));
   }
 }

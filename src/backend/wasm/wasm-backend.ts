@@ -7,7 +7,11 @@ import { JsBackend, coalesce } from '../js/js-backend.js';
 import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
 import { ThreadedGemm } from './threads.js';
 
-const BINARY: Partial<Record<BinaryOp, WBinary>> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum' };
+const BINARY: Partial<Record<BinaryOp, WBinary>> = {
+  add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum',
+  reluBackward: 'reluBackward', geluErfBackward: 'geluErfBackward', geluTanhBackward: 'geluTanhBackward',
+};
+const ACTIVATION_BACKWARD = new Set<BinaryOp>(['reluBackward', 'geluErfBackward', 'geluTanhBackward']);
 const UNARY: Partial<Record<UnaryOp, WUnary>> = {
   exp: 'exp', log: 'log', tanh: 'tanh', sigmoid: 'sigmoid', geluErf: 'gelu', geluTanh: 'geluTanh', relu: 'relu', neg: 'neg', sqrt: 'sqrt', abs: 'abs',
   erf: 'erf',
@@ -39,9 +43,10 @@ export class WasmBackend extends JsBackend {
         const [as, bs] = [strides[0]![0]!, strides[1]![0]!];
         const av = a.data.subarray(a.offset, a.offset + n);
         if (as === 1 && bs === 1) return k.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+        if (ACTIVATION_BACKWARD.has(op)) return super.binary(op, a, b, out); // vector-vector kernels only
         if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
         if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
-      } else if (shape.length === 2) {
+      } else if (shape.length === 2 && !ACTIVATION_BACKWARD.has(op)) {
         // One contiguous (rows, cols) operand and one broadcast vector: bias adds, x − mean, x / sum.
         const [rows, cols] = shape as [number, number];
         const [a0, a1] = strides[0] as [number, number];
@@ -88,6 +93,25 @@ export class WasmBackend extends JsBackend {
       return this.kernels.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
     }
     super.softmax(x, outer, size, inner, out, log);
+  }
+
+  override layerNorm(x: TypedArray, rows: number, cols: number, w: TypedArray | null, b: TypedArray | null, eps: number,
+    out: TypedArray, mean: TypedArray, rstd: TypedArray): void {
+    const f32 = isF32(x) && isF32(out) && isF32(mean) && isF32(rstd) && (!w || isF32(w)) && (!b || isF32(b));
+    if (f32 && rows * cols >= WASM_THRESHOLDS.elementwise) {
+      return this.kernels.layerNorm(x, rows, cols, w as Float32Array | null, b as Float32Array | null, eps, out, mean, rstd);
+    }
+    super.layerNorm(x, rows, cols, w, b, eps, out, mean, rstd);
+  }
+
+  override layerNormBackward(g: TypedArray, x: TypedArray, mean: TypedArray, rstd: TypedArray, w: TypedArray | null,
+    rows: number, cols: number, dx: TypedArray, dw: TypedArray | null, db: TypedArray | null): void {
+    const f32 = isF32(g) && isF32(x) && isF32(mean) && isF32(rstd) && isF32(dx) && (!w || isF32(w)) && (!dw || isF32(dw)) && (!db || isF32(db));
+    if (f32 && rows * cols >= WASM_THRESHOLDS.elementwise) {
+      return this.kernels.layerNormBackward(g, x, mean, rstd, w as Float32Array | null, rows, cols, dx,
+        dw as Float32Array | null, db as Float32Array | null);
+    }
+    super.layerNormBackward(g, x, mean, rstd, w, rows, cols, dx, dw, db);
   }
 
   override sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {

@@ -1,10 +1,10 @@
 // Contiguous float32 elementwise kernels, row-wise softmax/reductions and fused optimizer steps.
 // Four lanes at a time; the 0-3 leftover elements go through the same vector code in one partial
 // vector, so the tail rounds exactly like the body.
-import { vexp, vlog, vtanh, vsigmoid, vgeluErf, vgeluTanh, verf } from './vmath';
+import { vexp, vlog, vtanh, vsigmoid, vgeluErf, vgeluTanh, verf, vgeluErfGrad, vgeluTanhGrad } from './vmath';
 
 // Binary op codes (shared with kernels.ts).
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_BW = 6, GELU_BW = 7, GELU_TANH_BW = 8;
 // Unary op codes.
 const EXP = 0, LOG = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_TANH = 5, RELU = 6, NEG = 7,
   SQRT = 8, ABS = 9, ERF = 10;
@@ -17,7 +17,11 @@ const EXP = 0, LOG = 1, TANH = 2, SIGMOID = 3, GELU = 4, GELU_TANH = 5, RELU = 6
     case MUL: return f32x4.mul(a, b);
     case DIV: return f32x4.div(a, b);
     case MAX: return f32x4.max(a, b);
-    default: return f32x4.min(a, b);
+    case MIN: return f32x4.min(a, b);
+    // activation backwards: a = gradient, b = relu's output / GELU's input
+    case RELU_BW: return v128.andnot(a, f32x4.le(b, f32x4.splat(0)));
+    case GELU_BW: return f32x4.mul(a, vgeluErfGrad(b));
+    default: return f32x4.mul(a, vgeluTanhGrad(b));
   }
 }
 
@@ -50,7 +54,7 @@ function binaryVV(op: i32, a: usize, b: usize, out: usize, n: i32): void {
   }
 }
 
-/** out[i] = a[i] op b[i] for op in add/sub/mul/div/maximum/minimum. out may alias a or b. */
+/** out[i] = a[i] op b[i] for op in add/sub/mul/div/maximum/minimum and the activation backwards. out may alias a or b. */
 export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
   switch (op) {
     case ADD: binaryVV(ADD, a, b, out, n); break;
@@ -58,7 +62,10 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
     case MUL: binaryVV(MUL, a, b, out, n); break;
     case DIV: binaryVV(DIV, a, b, out, n); break;
     case MAX: binaryVV(MAX, a, b, out, n); break;
-    default: binaryVV(MIN, a, b, out, n);
+    case MIN: binaryVV(MIN, a, b, out, n); break;
+    case RELU_BW: binaryVV(RELU_BW, a, b, out, n); break;
+    case GELU_BW: binaryVV(GELU_BW, a, b, out, n); break;
+    default: binaryVV(GELU_TANH_BW, a, b, out, n);
   }
 }
 
@@ -328,5 +335,102 @@ export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, beta
     pv = f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom)));
     if (w == 4) { v128.store(p + o, pv); v128.store(m + o, mv); v128.store(v + o, vv); }
     else { storePartial(p + o, pv, w); storePartial(m + o, mv, w); storePartial(v + o, vv, w); }
+  }
+}
+
+/**
+ * Layer norm over the last axis of a contiguous (rows, cols) x: out = (x − μ)·rstd·w + b with
+ * rstd = 1/√(Var[x] + ε) (biased, two-pass); w/b are skipped when hasW/hasB are 0. Writes μ and rstd
+ * per row. out may alias x.
+ */
+export function layerNormRows(x: usize, rows: i32, cols: i32, w: usize, b: usize, hasW: i32, hasB: i32, eps: f32,
+                              out: usize, mean: usize, rstd: usize): void {
+  const c4 = cols & ~3;
+  const inv = <f32>1 / <f32>cols;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>r * <usize>cols << 2), or = out + (<usize>r * <usize>cols << 2);
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < c4; j += 4) acc = f32x4.add(acc, v128.load(xr + (<usize>j << 2)));
+    let s = hsum(acc);
+    for (let j = c4; j < cols; j++) s += load<f32>(xr + (<usize>j << 2));
+    const mu = s * inv;
+    const vmu = f32x4.splat(mu);
+    acc = f32x4.splat(0);
+    for (let j = 0; j < c4; j += 4) { const d = f32x4.sub(v128.load(xr + (<usize>j << 2)), vmu); acc = f32x4.add(acc, f32x4.mul(d, d)); }
+    let v = hsum(acc);
+    for (let j = c4; j < cols; j++) { const d = load<f32>(xr + (<usize>j << 2)) - mu; v += d * d; }
+    const rs = <f32>1 / sqrt<f32>(v * inv + eps);
+    store<f32>(mean + (<usize>r << 2), mu);
+    store<f32>(rstd + (<usize>r << 2), rs);
+    const vrs = f32x4.splat(rs);
+    for (let j = 0; j < c4; j += 4) {
+      const o = <usize>j << 2;
+      let y = f32x4.mul(f32x4.sub(v128.load(xr + o), vmu), vrs);
+      if (hasW != 0) y = f32x4.mul(y, v128.load(w + o));
+      if (hasB != 0) y = f32x4.add(y, v128.load(b + o));
+      v128.store(or + o, y);
+    }
+    for (let j = c4; j < cols; j++) {
+      const o = <usize>j << 2;
+      let y = (load<f32>(xr + o) - mu) * rs;
+      if (hasW != 0) y *= load<f32>(w + o);
+      if (hasB != 0) y += load<f32>(b + o);
+      store<f32>(or + o, y);
+    }
+  }
+}
+
+/**
+ * Layer-norm gradients: x̂ = (x − μ)·rstd, ĝ = g·w;  dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) per row;
+ * dw = Σ_rows g·x̂, db = Σ_rows g (overwritten; skipped when hasDw/hasDb are 0).
+ */
+export function layerNormBackwardRows(g: usize, x: usize, mean: usize, rstd: usize, w: usize, hasW: i32, rows: i32, cols: i32,
+                                      dx: usize, dw: usize, db: usize, hasDw: i32, hasDb: i32): void {
+  const c4 = cols & ~3;
+  const inv = <f32>1 / <f32>cols;
+  if (hasDw != 0) memory.fill(dw, 0, <usize>cols << 2);
+  if (hasDb != 0) memory.fill(db, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const base = <usize>r * <usize>cols << 2;
+    const gr = g + base, xr = x + base, dr = dx + base;
+    const mu = load<f32>(mean + (<usize>r << 2)), rs = load<f32>(rstd + (<usize>r << 2));
+    const vmu = f32x4.splat(mu), vrs = f32x4.splat(rs);
+    let ag = f32x4.splat(0), agx = f32x4.splat(0);
+    for (let j = 0; j < c4; j += 4) {
+      const o = <usize>j << 2;
+      const gj = v128.load(gr + o);
+      const xh = f32x4.mul(f32x4.sub(v128.load(xr + o), vmu), vrs);
+      const gy = hasW != 0 ? f32x4.mul(gj, v128.load(w + o)) : gj;
+      ag = f32x4.add(ag, gy);
+      agx = f32x4.add(agx, f32x4.mul(gy, xh));
+      if (hasDw != 0) v128.store(dw + o, f32x4.add(v128.load(dw + o), f32x4.mul(gj, xh)));
+      if (hasDb != 0) v128.store(db + o, f32x4.add(v128.load(db + o), gj));
+    }
+    let sg = hsum(ag), sgx = hsum(agx);
+    for (let j = c4; j < cols; j++) {
+      const o = <usize>j << 2;
+      const gj = load<f32>(gr + o);
+      const xh = (load<f32>(xr + o) - mu) * rs;
+      const gy = hasW != 0 ? gj * load<f32>(w + o) : gj;
+      sg += gy; sgx += gy * xh;
+      if (hasDw != 0) store<f32>(dw + o, load<f32>(dw + o) + gj * xh);
+      if (hasDb != 0) store<f32>(db + o, load<f32>(db + o) + gj);
+    }
+    const a = sg * inv, c = sgx * inv;
+    const va = f32x4.splat(a), vc = f32x4.splat(c);
+    for (let j = 0; j < c4; j += 4) {
+      const o = <usize>j << 2;
+      const gj = v128.load(gr + o);
+      const xh = f32x4.mul(f32x4.sub(v128.load(xr + o), vmu), vrs);
+      const gy = hasW != 0 ? f32x4.mul(gj, v128.load(w + o)) : gj;
+      v128.store(dr + o, f32x4.mul(vrs, f32x4.sub(f32x4.sub(gy, va), f32x4.mul(xh, vc))));
+    }
+    for (let j = c4; j < cols; j++) {
+      const o = <usize>j << 2;
+      const gj = load<f32>(gr + o);
+      const xh = (load<f32>(xr + o) - mu) * rs;
+      const gy = hasW != 0 ? gj * load<f32>(w + o) : gj;
+      store<f32>(dr + o, rs * (gy - a - xh * c));
+    }
   }
 }

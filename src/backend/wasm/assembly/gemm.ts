@@ -114,6 +114,17 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, 
 
 // Pack an mc x kc block of op(A) starting at (i0, p0) into MR-row micro-panels: for each panel and k,
 // MR consecutive floats op(A)[i..i+MR, k]. Rows past mc are zero so edge tiles need no special kernel.
+// Rows r0..r3 (four consecutive floats each) transposed: column i goes to dst + i·stride bytes.
+// @ts-ignore: decorator
+@inline function transpose4Store(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 function packA(a: usize, lda: i32, transA: i32, i0: i32, p0: i32, mc: i32, kc: i32, mr: i32, dst: usize): void {
   for (let ib = 0; ib < mc; ib += mr) {
     const rows = min(mr, mc - ib);
@@ -135,7 +146,14 @@ function packA(a: usize, lda: i32, transA: i32, i0: i32, p0: i32, mc: i32, kc: i
       const ld = <usize>lda << 2;
       if (rows == 4 && mr == 4) {
         const s1 = src + ld, s2 = src + 2 * ld, s3 = src + 3 * ld;
-        for (let k = 0; k < kc; k++) {
+        // 4x4 blocks: four vector loads along k, transposed in registers, four vector stores.
+        const k4 = kc & ~3;
+        for (let k = 0; k < k4; k += 4) {
+          const o = <usize>k << 2;
+          transpose4Store(v128.load(src + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o), dst, 16);
+          dst += 64;
+        }
+        for (let k = k4; k < kc; k++) {
           const o = <usize>k << 2;
           store<f32>(dst, load<f32>(src + o));
           store<f32>(dst, load<f32>(s1 + o), 4);
@@ -178,7 +196,21 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, j0: i32, kc: i32, nc: i
       // op(B)[k, j] = B[j, k]: gather NR rows of B side by side.
       const src = b + (<usize>((j0 + jb) * ldb + p0) << 2);
       const ld = <usize>ldb << 2;
-      for (let k = 0; k < kc; k++) {
+      let k0 = 0;
+      if (cols == nr) {
+        // Full panels: 4x4 blocks (four rows of B, four k) transposed in registers.
+        const k4 = kc & ~3;
+        const row = <usize>nr << 2;
+        for (; k0 < k4; k0 += 4) {
+          const o = <usize>k0 << 2;
+          for (let q = 0; q < nr; q += 4) {
+            const sq = src + <usize>q * ld + o;
+            transpose4Store(v128.load(sq), v128.load(sq + ld), v128.load(sq + 2 * ld), v128.load(sq + 3 * ld), dst + (<usize>q << 2), row);
+          }
+          dst += row << 2;
+        }
+      }
+      for (let k = k0; k < kc; k++) {
         const o = <usize>k << 2;
         for (let q = 0; q < nr; q++) store<f32>(dst + (<usize>q << 2), q < cols ? load<f32>(src + <usize>q * ld + o) : 0);
         dst += <usize>nr << 2;

@@ -1,6 +1,6 @@
 // Entry point of the wasm kernel module: every export the TypeScript loader (../kernels.ts) calls.
 export { sgemm, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
-export { binary, binaryScalar, binaryBcast, unary, sumRows, sumMid, maxRows, softmaxRows, sgdStep, adamStep } from './elementwise';
+export { binary, binaryScalar, binaryBcast, unary, sumRows, sumMid, maxRows, softmaxRows, sgdStep, adamStep, layerNormRows, layerNormBackwardRows } from './elementwise';
 
 /** First byte of memory not used by the module itself; the loader lays out its regions from here. */
 export function heapBase(): usize { return __heap_base; }

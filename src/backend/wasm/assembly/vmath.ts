@@ -135,3 +135,29 @@
   const u2 = f32x4.mul(fma(x3, splat(0.044715), x), splat(-1.5957691216057308)); // −2u
   return f32x4.div(x, f32x4.add(splat(1.0), vexp(u2)));
 }
+
+/** d/dx GELU(x), erf form: Φ(x) + x·φ(x), Φ from erfc(|x|/√2) (Abramowitz–Stegun 7.1.26) as in vgeluErf. */
+// @ts-ignore: decorator
+@inline export function vgeluErfGrad(x: v128): v128 {
+  const t = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
+  const u = f32x4.div(splat(1.0), fma(t, splat(0.3275911), splat(1.0)));
+  let p = splat(1.061405429);
+  p = fma(p, u, splat(-1.453152027));
+  p = fma(p, u, splat(1.421413741));
+  p = fma(p, u, splat(-0.284496736));
+  p = fma(p, u, splat(0.254829592));
+  const e = vexp(f32x4.neg(f32x4.mul(t, t)));                 // e^{−x²/2}
+  const q = f32x4.mul(f32x4.mul(p, u), e);                     // erfc(|x|/√2)
+  const phi2 = v128.bitselect(q, f32x4.sub(splat(2.0), q), f32x4.lt(x, splat(0))); // 2Φ(x)
+  return fma(f32x4.mul(x, e), splat(0.3989422804014327), f32x4.mul(phi2, splat(0.5)));
+}
+
+/** d/dx of the tanh GELU: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(√(2/π)(x + 0.044715x³)). */
+// @ts-ignore: decorator
+@inline export function vgeluTanhGrad(x: v128): v128 {
+  const x2 = f32x4.mul(x, x);
+  const t = vtanh(f32x4.mul(fma(f32x4.mul(x2, x), splat(0.044715), x), splat(0.7978845608028654)));
+  const dinner = f32x4.mul(fma(x2, splat(0.134145), splat(1.0)), splat(0.7978845608028654));
+  const sech2 = f32x4.sub(splat(1.0), f32x4.mul(t, t));
+  return fma(f32x4.mul(f32x4.mul(x, splat(0.5)), sech2), dinner, f32x4.mul(f32x4.add(t, splat(1.0)), splat(0.5)));
+}
