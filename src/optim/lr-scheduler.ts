@@ -11,6 +11,11 @@ type AnyOptimizer = Optimizer<any, any>;
 export type SchedulerStateDict = Record<string, unknown>;
 
 /** A plain-data copy of a scheduler's own fields (no optimizer, no functions). */
+/** Copies a state dict's fields back onto a scheduler (arrays copied, so the dict stays independent). */
+function restore(obj: object, state: SchedulerStateDict): void {
+  for (const [k, v] of Object.entries(state)) (obj as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+}
+
 function snapshot(obj: object, skip: readonly string[]): SchedulerStateDict {
   const out: SchedulerStateDict = {};
   for (const [k, v] of Object.entries(obj)) {
@@ -79,7 +84,7 @@ export abstract class LRScheduler {
     return snapshot(this, ['optimizer']);
   }
   loadStateDict(state: SchedulerStateDict): void {
-    for (const [k, v] of Object.entries(state)) (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    restore(this, state);
   }
 }
 
@@ -530,6 +535,6 @@ export class ReduceLROnPlateau {
     return snapshot(this, ['optimizer']);
   }
   loadStateDict(state: SchedulerStateDict): void {
-    for (const [k, v] of Object.entries(state)) (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    restore(this, state);
   }
 }
