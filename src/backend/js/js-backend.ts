@@ -209,31 +209,50 @@ export class JsBackend implements Backend {
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
     m: number, n: number, k: number, out: TypedArray,
   ): void {
-    const packA = acs !== 1 ? new Float64Array(m * k) : null;
-    const packB = bcs !== 1 || brs !== n ? new Float64Array(k * n) : null;
-    const acc = new Float64Array(n);
+    // B is packed once per batch into a float64 panel (monomorphic loads); rows of A are taken four
+    // at a time so each loaded B element feeds four multiply-adds. Accumulation is in float64.
+    const Bp = new Float64Array(k * n);
+    const acc = new Float64Array(4 * n);
     for (let bt = 0; bt < aOffsets.length; bt++) {
-      let A: TypedArray = a, aOff = aOffsets[bt]!, aRow = ars;
-      let B: TypedArray = b, bOff = bOffsets[bt]!;
-      if (packA) {
-        for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) packA[i * k + p] = a[aOff + i * ars + p * acs]!;
-        A = packA; aOff = 0; aRow = k;
-      }
-      if (packB) {
-        for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) packB[p * n + j] = b[bOff + p * brs + j * bcs]!;
-        B = packB; bOff = 0;
+      const aOff = aOffsets[bt]!;
+      const bOff = bOffsets[bt]!;
+      for (let p = 0; p < k; p++) {
+        const src = bOff + p * brs;
+        for (let j = 0; j < n; j++) Bp[p * n + j] = b[src + j * bcs]!;
       }
       const o = bt * m * n;
-      for (let i = 0; i < m; i++) {
-        acc.fill(0);
-        const ai = aOff + i * aRow;
-        for (let p = 0; p < k; p++) {
-          const av = A[ai + p]!;
-          const bRow = bOff + p * n;
-          for (let j = 0; j < n; j++) acc[j] += av * B[bRow + j]!;
+      for (let i0 = 0; i0 < m; i0 += 4) {
+        const rows = Math.min(4, m - i0);
+        acc.fill(0, 0, rows * n);
+        const r0 = aOff + i0 * ars;
+        if (rows === 4) {
+          const r1 = r0 + ars, r2 = r1 + ars, r3 = r2 + ars;
+          const n2 = 2 * n, n3 = 3 * n;
+          for (let p = 0; p < k; p++) {
+            const pa = p * acs;
+            const a0 = a[r0 + pa]!, a1 = a[r1 + pa]!, a2 = a[r2 + pa]!, a3 = a[r3 + pa]!;
+            const bRow = p * n;
+            for (let j = 0; j < n; j++) {
+              const bv = Bp[bRow + j]!;
+              acc[j] += a0 * bv;
+              acc[n + j] += a1 * bv;
+              acc[n2 + j] += a2 * bv;
+              acc[n3 + j] += a3 * bv;
+            }
+          }
+        } else {
+          for (let r = 0; r < rows; r++) {
+            const ar = r0 + r * ars;
+            const base = r * n;
+            for (let p = 0; p < k; p++) {
+              const av = a[ar + p * acs]!;
+              const bRow = p * n;
+              for (let j = 0; j < n; j++) acc[base + j] += av * Bp[bRow + j]!;
+            }
+          }
         }
-        const oi = o + i * n;
-        for (let j = 0; j < n; j++) out[oi + j] = acc[j]!;
+        const oi = o + i0 * n;
+        for (let j = 0; j < rows * n; j++) out[oi + j] = acc[j]!;
       }
     }
   }
