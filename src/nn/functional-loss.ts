@@ -6,8 +6,14 @@ import { cat } from '../ops/shape.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
-import { sameShape } from '../tensor/shape.js';
+import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+
+/** input − target after checking the shapes broadcast, so a mismatch names the loss, not `sub`. */
+function residual(op: string, input: Tensor, target: Tensor): Tensor {
+  broadcastShapes(input.shape, target.shape, `${op} (input vs target)`);
+  return input.sub(target);
+}
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -75,7 +81,7 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: {
   checkReduction('mseLoss', reduction);
   checkFloat('mseLoss', input, 'input');
   checkFloat('mseLoss', target, 'target');
-  return reduce(input.sub(target).square(), reduction);
+  return reduce(residual('mseLoss', input, target).square(), reduction);
 }
 
 /** Mean absolute error: |x − y|. */
@@ -83,7 +89,7 @@ export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: { 
   checkReduction('l1Loss', reduction);
   checkFloat('l1Loss', input, 'input');
   checkFloat('l1Loss', target, 'target');
-  return reduce(input.sub(target).abs(), reduction);
+  return reduce(residual('l1Loss', input, target).abs(), reduction);
 }
 
 /** Smooth L1: 0.5·d²/β where |d| < β, else |d| − 0.5·β (β = 0 is L1). */
@@ -92,7 +98,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean'
   checkFloat('smoothL1Loss', input, 'input');
   checkFloat('smoothL1Loss', target, 'target');
   if (beta < 0) throw new ArgumentError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
-  const d = input.sub(target).abs();
+  const d = residual('smoothL1Loss', input, target).abs();
   if (beta === 0) return reduce(d, reduction);
   return reduce(d.square().mul(0.5 / beta).where(d.lt(beta), d.sub(0.5 * beta)), reduction);
 }
@@ -103,7 +109,7 @@ export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean', d
   checkFloat('huberLoss', input, 'input');
   checkFloat('huberLoss', target, 'target');
   if (!(delta > 0)) throw new ArgumentError(`huberLoss: delta must be positive, got ${delta}`);
-  const d = input.sub(target).abs();
+  const d = residual('huberLoss', input, target).abs();
   return reduce(d.square().mul(0.5).where(d.lt(delta), d.sub(0.5 * delta).mul(delta)), reduction);
 }
 

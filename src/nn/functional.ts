@@ -76,7 +76,13 @@ export function embedding(indices: Tensor, weight: Tensor, { paddingIdx = null, 
   const num = weight.shape[0]!;
   const flat = indices.reshape([-1]);
   if (maxNorm !== null) embeddingRenorm_(weight, flat, maxNorm, normType);
-  let rows = weight.indexSelect(0, flat);
+  let rows: Tensor;
+  try {
+    rows = weight.indexSelect(0, flat);
+  } catch (e) {
+    if (e instanceof IndexError) throw new IndexError(`embedding: an index is out of range for ${num} embeddings (${e.message}); indices shape ${fmtShape(indices.shape)}`);
+    throw e;
+  }
   if (paddingIdx !== null) {
     const pad = paddingIdx < 0 ? paddingIdx + num : paddingIdx;
     if (pad < 0 || pad >= num) throw new IndexError(`embedding: paddingIdx ${paddingIdx} must be within num_embeddings (${num})`);
