@@ -234,6 +234,32 @@ export class WasmKernels {
     C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }
 
+  /**
+   * A batch of GEMMs C[i] = op(A at aOffs[i])·op(B at bOffs[i]) (alpha 1, beta 0) into a contiguous C
+   * (nb × M × N from cOff). Each operand is copied in once: the span all its matrices cover when that
+   * is compact (views such as heads split out of one qkv buffer), else matrix by matrix (repeats shared);
+   * the kernel runs per matrix inside wasm memory and C is copied out once.
+   */
+  sgemmBatched(transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, aOffs: ArrayLike<number>, lda: number, B: Float32Array, bOffs: ArrayLike<number>, ldb: number,
+    C: Float32Array, cOff: number): void {
+    const nb = aOffs.length;
+    if (M <= 0 || N <= 0 || nb === 0) return;
+    const aRows = transA ? K : M, aCols = transA ? M : K;
+    const bRows = transB ? N : K, bCols = transB ? K : N;
+    const aLen = aRows > 0 && aCols > 0 ? (aRows - 1) * lda + aCols : 0;
+    const bLen = bRows > 0 && bCols > 0 ? (bRows - 1) * ldb + bCols : 0;
+    if (aCols > lda || bCols > ldb) throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb})`);
+    if (cOff + nb * M * N > C.length) throw new RangeError(`sgemmBatched: output too short for ${nb}x${M}x${N}`);
+    const la = batchLayout(aOffs, aLen, A.length), lb = batchLayout(bOffs, bLen, B.length);
+    const [pa, pb, pc] = this.reserve(la.floats, lb.floats, nb * M * N);
+    const f32 = this.f32;
+    const ptrA = copyBatch(f32, pa, A, aOffs, aLen, la), ptrB = copyBatch(f32, pb, B, bOffs, bLen, lb);
+    const tA = transA ? 1 : 0, tB = transB ? 1 : 0, mn4 = M * N * 4;
+    for (let i = 0; i < nb; i++) this.sgemmPtr(tA, tB, M, N, K, 1, ptrA[i]!, lda, ptrB[i]!, ldb, 0, pc + i * mn4, N);
+    C.set(this.f32.subarray(pc >> 2, (pc >> 2) + nb * M * N), cOff);
+  }
+
   /** sgemm on operands already in wasm memory (byte offsets); splits across the pool when large. */
   sgemmPtr(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void {
@@ -405,4 +431,37 @@ export class WasmKernels {
     if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + cols));
     if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + cols));
   }
+}
+
+interface BatchLayout { span: boolean; min: number; floats: number }
+
+/** Whether a batch of matrices (len floats each at offs) is copied as one span, and how many floats it takes. */
+function batchLayout(offs: ArrayLike<number>, len: number, have: number): BatchLayout {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < offs.length; i++) { const o = offs[i]!; if (o < min) min = o; if (o > max) max = o; }
+  if (min < 0 || max + len > have) throw new RangeError('sgemm: operand too short for the batch');
+  const span = max + len - min;
+  // A span up to twice the matrices' own size is cheaper to copy whole than matrix by matrix.
+  if (span <= 2 * offs.length * len) return { span: true, min, floats: span };
+  return { span: false, min, floats: offs.length * len };
+}
+
+/** Copies a batch's matrices into wasm memory at byte offset p; returns each matrix's byte pointer. */
+function copyBatch(f32: Float32Array, p: number, src: Float32Array, offs: ArrayLike<number>, len: number, l: BatchLayout): Int32Array | Float64Array {
+  const ptr = new Float64Array(offs.length);
+  if (l.span) {
+    if (l.floats) f32.set(src.subarray(l.min, l.min + l.floats), p >> 2);
+    for (let i = 0; i < offs.length; i++) ptr[i] = p + 4 * (offs[i]! - l.min);
+    return ptr;
+  }
+  let q = p, last = NaN, lastPtr = p;
+  for (let i = 0; i < offs.length; i++) {
+    const o = offs[i]!;
+    if (o !== last) {
+      f32.set(src.subarray(o, o + len), q >> 2);
+      lastPtr = q; q += 4 * len; last = o;
+    }
+    ptr[i] = lastPtr;
+  }
+  return ptr;
 }

@@ -138,6 +138,10 @@ export class WasmBackend extends JsBackend {
     const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
     const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
     const kern = this.threads.forWork(m * n * k) ?? this.kernels;
+    if (aOffsets.length > 1 && !packA && !packB) {
+      // A batch (attention heads): operands copied into wasm memory once, C copied out once.
+      return kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
+    }
     let lastA = -1, lastB = -1;
     for (let bt = 0; bt < aOffsets.length; bt++) {
       let A = a, aOff = aOffsets[bt]!, B = b, bOff = bOffsets[bt]!;
