@@ -1,7 +1,7 @@
 // gradcheck: compares autograd's Jacobian with central finite differences, in float64.
 import { zeros } from '../tensor/creation.js';
 import { AutogradError, DTypeError, fmtShape } from '../tensor/errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { type Tensor, stridedWalk } from '../tensor/tensor.js';
 import { grad } from './engine.js';
 import { noGrad } from './grad-mode.js';
 
@@ -65,10 +65,8 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], { e
 /** Storage index of each element of t in row-major order (strided inputs are perturbed where they live). */
 function storagePositions(t: Tensor): number[] {
   const out: number[] = [];
-  const walk = (d: number, off: number): void => {
-    if (d === t.ndim) { out.push(off); return; }
-    for (let i = 0; i < t.shape[d]!; i++) walk(d + 1, off + i * t.strides[d]!);
-  };
-  walk(0, t.offset);
+  stridedWalk(t.shape, t.strides, t.offset, (_dst, src, len, stride) => {
+    for (let k = 0; k < len; k++) out.push(src + k * stride);
+  });
   return out;
 }

@@ -4,9 +4,9 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
 import { scalarTensor } from '../tensor/creation.js';
-import { type DType, type TypedArray, allocate, isFloating, roundInPlace } from '../tensor/dtype.js';
-import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
-import { broadcastShapes, contiguousStrides, numel, sameShape } from '../tensor/shape.js';
+import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
+import { DTypeError } from '../tensor/errors.js';
+import { broadcastShapes, numel, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type Scalar = number | boolean;
@@ -46,17 +46,16 @@ const CATEGORY = (d: DType): number => (d === 'bool' ? 0 : isFloating(d) ? 2 : 1
 
 function promoteAll(ds: DType[]): DType | undefined {
   let r: DType | undefined;
-  for (const d of ds) r = r === undefined ? d : promoteTypes2(r, d);
+  for (const d of ds) r = r === undefined ? d : promoteTypes(r, d);
   return r;
 }
-import { promoteTypes as promoteTypes2 } from '../tensor/dtype.js';
 
 /** c10's combine_categories: a lower-priority operand only matters when its category is higher. */
 function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
   if (higher === undefined) return lower;
   if (lower === undefined) return higher;
   if (isFloating(higher)) return higher;
-  if (higher === 'bool' || CATEGORY(lower) > CATEGORY(higher)) return promoteTypes2(higher, lower);
+  if (higher === 'bool' || CATEGORY(lower) > CATEGORY(higher)) return promoteTypes(higher, lower);
   return higher;
 }
 
@@ -120,8 +119,4 @@ export function contiguousData(t: Tensor, dtype: DType = t.dtype): TypedArray {
   return out;
 }
 
-export function expectShape(op: string, t: Tensor, shape: readonly number[], what: string): void {
-  if (!sameShape(t.shape, shape)) throw new ShapeError(`${op}: expected ${what} of shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
-}
 
-export { contiguousStrides };
