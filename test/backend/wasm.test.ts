@@ -5,6 +5,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasmKernels, wasmFeatures, type UnaryOp, type WasmBuild, type WasmKernels } from '../../src/backend/wasm/kernels.js';
 import { loadNodeWasmKernels } from '../../src/backend/wasm/pool-node.js';
+import { jsBackend } from '../../src/backend/index.js';
 
 // Deterministic inputs (a small LCG) so failures reproduce.
 function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
@@ -256,6 +257,17 @@ for (const build of builds) {
           }
         }
         for (let i = 0; i < n; i++) assert.ok(Math.abs(p[i] - pr[i]) <= 1e-5, `sgd nesterov=${nesterov} p[${i}]`);
+      }
+    });
+    it('plain SGD (with and without maximize / weight decay) is bit-identical to the js kernel, tail included', () => {
+      for (const n of [1, 6, 1031]) {
+        for (const [maximize, weightDecay] of [[false, 0], [true, 0], [false, 0.01]] as const) {
+          const o = { lr: 0.05, momentum: 0, dampC: 1, weightDecay, nesterov: false, maximize, firstStep: false };
+          const p = rand(n, 31), pj = p.slice(), g = rand(n, 32);
+          k.sgdStepWith(p, g, null, o);
+          jsBackend.sgdStep(pj, g, null, o);
+          assert.deepEqual(p, pj, `n=${n} maximize=${maximize} weightDecay=${weightDecay}`);
+        }
       }
     });
   });

@@ -275,30 +275,45 @@ export function softmaxRows(x: usize, rows: i32, cols: i32, out: usize, log: i32
  * momentum = 0 skips the buffer (buf may be 0). dampC = 1 − τ. Same float32 operation order as the
  * op-based update in src/optim and the JS kernel (no fused multiply-adds), so results match bit for bit.
  */
+// @ts-ignore: decorator
+@inline function sgdVec(pv: v128, g: v128, bo: v128, vlr: v128, vmu: v128, vdamp: v128, vwd: v128, momentum: f32,
+                        weightDecay: f32, nesterov: i32, maximize: i32, firstStep: i32, bufOut: usize, w: i32): v128 {
+  if (maximize != 0) g = f32x4.neg(g);
+  if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, pv));
+  if (momentum != 0) {
+    const b = firstStep != 0 ? g : f32x4.add(f32x4.mul(vmu, bo), f32x4.mul(vdamp, g));
+    if (w == 4) v128.store(bufOut, b); else storePartial(bufOut, b, w);
+    g = nesterov != 0 ? f32x4.add(g, f32x4.mul(vmu, b)) : b;
+  }
+  return f32x4.sub(pv, f32x4.mul(vlr, g));
+}
+
 export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampC: f32,
                         weightDecay: f32, nesterov: i32, maximize: i32, firstStep: i32): void {
   const vlr = f32x4.splat(lr), vmu = f32x4.splat(momentum), vdamp = f32x4.splat(dampC);
   const vwd = f32x4.splat(weightDecay);
   const n4 = n & ~3;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const w = i < n4 ? 4 : n - i;
-    const pv = w == 4 ? v128.load(p + o) : loadPartial(p + o, w);
-    let g = w == 4 ? v128.load(grad + o) : loadPartial(grad + o, w);
-    if (maximize != 0) g = f32x4.neg(g);
-    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, pv));
-    if (momentum != 0) {
-      let b: v128;
-      if (firstStep != 0) b = g;
-      else {
-        const bo = w == 4 ? v128.load(buf + o) : loadPartial(buf + o, w);
-        b = f32x4.add(f32x4.mul(vmu, bo), f32x4.mul(vdamp, g));
-      }
-      if (w == 4) v128.store(buf + o, b); else storePartial(buf + o, b, w);
-      g = nesterov != 0 ? f32x4.add(g, f32x4.mul(vmu, b)) : b;
+  const zero = f32x4.splat(0);
+  if (momentum == 0 && weightDecay == 0 && maximize == 0) {
+    // plain SGD: one multiply-subtract per element (the common case, kept branch-free)
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, v128.load(grad + o))));
     }
-    const np = f32x4.sub(pv, f32x4.mul(vlr, g));
-    if (w == 4) v128.store(p + o, np); else storePartial(p + o, np, w);
+  } else {
+    const readBuf = momentum != 0 && firstStep == 0;
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const bo = readBuf ? v128.load(buf + o) : zero;
+      v128.store(p + o, sgdVec(v128.load(p + o), v128.load(grad + o), bo, vlr, vmu, vdamp, vwd, momentum, weightDecay,
+        nesterov, maximize, firstStep, buf + o, 4));
+    }
+  }
+  if (n4 < n) {
+    const o = <usize>n4 << 2, w = n - n4;
+    const bo = momentum != 0 && firstStep == 0 ? loadPartial(buf + o, w) : zero;
+    storePartial(p + o, sgdVec(loadPartial(p + o, w), loadPartial(grad + o, w), bo, vlr, vmu, vdamp, vwd, momentum,
+      weightDecay, nesterov, maximize, firstStep, buf + o, w), w);
   }
 }
 
@@ -309,6 +324,22 @@ export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, mome
  * with stepSize = lr/(1−β₁ᵗ), bc2Sqrt = √(1−β₂ᵗ) and every coefficient computed by the caller in
  * float64; the float32 operation order is the op-based update's, so results match bit for bit.
  */
+// @ts-ignore: decorator
+@inline function adamVec(pv: v128, g: v128, mv: v128, vv: v128, vb1: v128, vb1c: v128, vb2: v128, vb2c: v128, veps: v128,
+                         vstep: v128, vbc2: v128, vwd: v128, vdecay: v128, weightDecay: f32, decoupled: i32, maximize: i32,
+                         mOut: usize, vOut: usize, w: i32): v128 {
+  if (maximize != 0) g = f32x4.neg(g);
+  if (weightDecay != 0) {
+    if (decoupled != 0) pv = f32x4.mul(pv, vdecay);
+    else g = f32x4.add(g, f32x4.mul(vwd, pv));
+  }
+  mv = f32x4.add(f32x4.mul(vb1, mv), f32x4.mul(vb1c, g));
+  vv = f32x4.add(f32x4.mul(vb2, vv), f32x4.mul(vb2c, f32x4.mul(g, g)));
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
+  if (w == 4) { v128.store(mOut, mv); v128.store(vOut, vv); } else { storePartial(mOut, mv, w); storePartial(vOut, vv, w); }
+  return f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom)));
+}
+
 export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, beta1: f32, b1c: f32, beta2: f32, b2c: f32,
                          eps: f32, weightDecay: f32, decay: f32, decoupled: i32, maximize: i32, stepSize: f32,
                          bc2Sqrt: f32): void {
@@ -317,24 +348,15 @@ export function adamStep(p: usize, grad: usize, m: usize, v: usize, n: i32, beta
   const veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(bc2Sqrt);
   const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
   const n4 = n & ~3;
-  for (let i = 0; i < n; i += 4) {
+  for (let i = 0; i < n4; i += 4) {
     const o = <usize>i << 2;
-    const w = i < n4 ? 4 : n - i;
-    let pv = w == 4 ? v128.load(p + o) : loadPartial(p + o, w);
-    let g = w == 4 ? v128.load(grad + o) : loadPartial(grad + o, w);
-    if (maximize != 0) g = f32x4.neg(g);
-    if (weightDecay != 0) {
-      if (decoupled != 0) pv = f32x4.mul(pv, vdecay);
-      else g = f32x4.add(g, f32x4.mul(vwd, pv));
-    }
-    let mv = w == 4 ? v128.load(m + o) : loadPartial(m + o, w);
-    let vv = w == 4 ? v128.load(v + o) : loadPartial(v + o, w);
-    mv = f32x4.add(f32x4.mul(vb1, mv), f32x4.mul(vb1c, g));
-    vv = f32x4.add(f32x4.mul(vb2, vv), f32x4.mul(vb2c, f32x4.mul(g, g)));
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
-    pv = f32x4.sub(pv, f32x4.mul(vstep, f32x4.div(mv, denom)));
-    if (w == 4) { v128.store(p + o, pv); v128.store(m + o, mv); v128.store(v + o, vv); }
-    else { storePartial(p + o, pv, w); storePartial(m + o, mv, w); storePartial(v + o, vv, w); }
+    v128.store(p + o, adamVec(v128.load(p + o), v128.load(grad + o), v128.load(m + o), v128.load(v + o), vb1, vb1c, vb2, vb2c,
+      veps, vstep, vbc2, vwd, vdecay, weightDecay, decoupled, maximize, m + o, v + o, 4));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 << 2, w = n - n4;
+    storePartial(p + o, adamVec(loadPartial(p + o, w), loadPartial(grad + o, w), loadPartial(m + o, w), loadPartial(v + o, w),
+      vb1, vb1c, vb2, vb2c, veps, vstep, vbc2, vwd, vdecay, weightDecay, decoupled, maximize, m + o, v + o, w), w);
   }
 }
 
