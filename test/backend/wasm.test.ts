@@ -289,3 +289,26 @@ describe('backend/wasm: worker pool (2 threads, shared memory)', () => {
     }
   });
 });
+
+describe('backend/wasm: worker pool shares out a batch of small GEMMs whole', () => {
+  // Each 24x20x9 GEMM is below minGemmWork, the batch is above it: whole matrices go to each thread.
+  const loaded = loadNodeWasmKernels({ threads: 2, minGemmWork: 24 * 20 * 9 * 4 })!;
+  const single = loadWasmKernels()!;
+  after(() => loaded.pool?.close());
+  it('matches the single-threaded batch, with transposes, a shared (broadcast) operand and an odd count', async () => {
+    assert.equal(await loaded.pool!.ready(), true);
+    const M = 24, N = 20, K = 9, nb = 7;
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        const lda = tA ? M : K, ldb = tB ? K : N;
+        const A = rand(nb * M * K + 3, 41), B = rand(K * N + 5, 42);
+        const aOffs = Array.from({ length: nb }, (_, i) => 3 + i * M * K);
+        const bOffs = Array.from({ length: nb }, () => 5); // one B for the whole batch
+        const got = new Float32Array(nb * M * N), want = new Float32Array(nb * M * N);
+        loaded.kernels.sgemmBatched(tA, tB, M, N, K, A, aOffs, lda, B, bOffs, ldb, got, 0);
+        single.sgemmBatched(tA, tB, M, N, K, A, aOffs, lda, B, bOffs, ldb, want, 0);
+        assert.deepEqual(got, want, `tA=${tA} tB=${tB}`);
+      }
+    }
+  });
+});

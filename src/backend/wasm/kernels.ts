@@ -70,6 +70,9 @@ export interface GemmSplitter {
   readonly minGemmWork: number;
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
+  /** nb GEMMs of one shape, whole matrices per thread (pointer list: see WasmThreadPool.sgemmBatch). */
+  sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
+    ptrs: number, nb: number, c: number): void;
 }
 
 // ---- feature probes -----------------------------------------------------------------------------
@@ -252,11 +255,19 @@ export class WasmKernels {
     if (aCols > lda || bCols > ldb) throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb})`);
     if (cOff + nb * M * N > C.length) throw new RangeError(`sgemmBatched: output too short for ${nb}x${M}x${N}`);
     const la = batchLayout(aOffs, aLen, A.length), lb = batchLayout(bOffs, bLen, B.length);
-    const [pa, pb, pc] = this.reserve(la.floats, lb.floats, nb * M * N);
+    const [pa, pb, pc, pp] = this.reserve(la.floats, lb.floats, nb * M * N, 2 * nb);
     const f32 = this.f32;
     const ptrA = copyBatch(f32, pa, A, aOffs, aLen, la), ptrB = copyBatch(f32, pb, B, bOffs, bLen, lb);
     const tA = transA ? 1 : 0, tB = transB ? 1 : 0, mn4 = M * N * 4;
-    for (let i = 0; i < nb; i++) this.sgemmPtr(tA, tB, M, N, K, 1, ptrA[i]!, lda, ptrB[i]!, ldb, 0, pc + i * mn4, N);
+    const s = this.splitter;
+    if (s && s.threads > 1 && nb > 1 && nb * M * N * K >= s.minGemmWork && M * N * K < s.minGemmWork) {
+      // Matrices too small to split one by one: whole matrices go to each thread.
+      const list = new Int32Array(this.memory.buffer, pp, 2 * nb);
+      for (let i = 0; i < nb; i++) { list[2 * i] = ptrA[i]!; list[2 * i + 1] = ptrB[i]!; }
+      s.sgemmBatch(tA, tB, M, N, K, lda, ldb, pp, nb, pc);
+    } else {
+      for (let i = 0; i < nb; i++) this.sgemmPtr(tA, tB, M, N, K, 1, ptrA[i]!, lda, ptrB[i]!, ldb, 0, pc + i * mn4, N);
+    }
     C.set(this.f32.subarray(pc >> 2, (pc >> 2) + nb * M * N), cOff);
   }
 

@@ -15,7 +15,7 @@ import type { GemmSplitter, KernelExports, WasmKernels } from './kernels.js';
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /** Chunks per thread: more balances better on a busy machine, fewer repack the shared operand less. */
 const CHUNKS_PER_THREAD = 4;
-const JOB_EXIT = 0, JOB_SGEMM = 1;
+const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
 
@@ -47,6 +47,30 @@ export interface PoolOptions {
   /** How long idle workers poll before sleeping (default 500 µs): waking a sleeping worker costs
    *  15-70 µs, polling costs a core, so back-to-back kernels (a training step) find them awake. */
   spinMicros?: number;
+}
+
+/** Claims chunks of the job in the control block and runs them until none is left below `end`. */
+function runChunks(kind: number, ex: KernelExports, memory: WebAssembly.Memory, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
+  if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, memory, i32, first, end, work);
+  else runSgemmChunks(ex, i32, f32, first, end, work);
+}
+
+/**
+ * A batch of equal-shape GEMMs (alpha 1, beta 0): matrix i reads A and B at the byte pointers in the
+ * int32 list at PTRS (a₀, b₀, a₁, b₁, …) and writes C at c + i·M·N·4. A chunk is a run of whole matrices.
+ */
+function runBatchChunks(ex: KernelExports, memory: WebAssembly.Memory, i32: Int32Array, first: number, end: number, work: number): void {
+  const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
+  const lda = i32[ARGS + 5]!, ldb = i32[ARGS + 6]!, c = i32[ARGS + 7]!, nb = i32[ARGS + 8]!, chunk = i32[ARGS + 9]!;
+  const ptrs = new Int32Array(memory.buffer, i32[ARGS + 10]!, 2 * nb);
+  for (;;) {
+    const next = Atomics.load(i32, NEXT);
+    if (next >= end || next < first) return;
+    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
+    const lo = (next - first) * chunk, hi = Math.min(nb, lo + chunk);
+    for (let i = lo; i < hi; i++) ex.sgemm(tA, tB, M, N, K, 1, ptrs[2 * i]!, lda, ptrs[2 * i + 1]!, ldb, 0, c + i * M * N * 4, N, work);
+    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
+  }
 }
 
 /** Claims and runs chunks of the sgemm in the control block until none is left below `end`. */
@@ -91,7 +115,7 @@ export function workerLoop(init: WorkerInit): void {
     const kind = i32[KIND], first = i32[FIRST]!, end = i32[END]!;
     if (Atomics.load(i32, GEN) !== g) continue;
     if (kind === JOB_EXIT) return;
-    runSgemmChunks(ex, i32, f32, first, end, init.work);
+    runChunks(kind!, ex, init.memory, i32, f32, first, end, init.work);
   }
 }
 
@@ -145,23 +169,56 @@ export class WasmThreadPool implements GemmSplitter {
     const i32 = this.i32, f32 = this.f32;
     const dim = M >= N ? M : N;
     const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * CHUNKS_PER_THREAD) / SPLIT_ALIGN) * SPLIT_ALIGN);
-    const prevEnd = Atomics.load(i32, END);
-    const first = prevEnd > 2 ** 30 ? 0 : prevEnd; // wrap long before int32 overflow; stale workers see next < first
-
-    const end = first + Math.ceil(dim / chunk);
-    Atomics.add(i32, GEN, 1); // odd: writing
-    i32[KIND] = JOB_SGEMM;
+    const { first, end } = this.begin(JOB_SGEMM, Math.ceil(dim / chunk));
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
     f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk;
+    this.publish(first, end);
+    runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
+    this.join(end);
+  }
+
+  /**
+   * nb GEMMs of one shape (alpha 1, beta 0), whole matrices shared out across the pool: matrix i reads
+   * A and B at the byte pointers ptrs[2i], ptrs[2i + 1] of the int32 list at byte offset `ptrs` (in the
+   * shared memory) and writes a contiguous M×N C at c + i·M·N·4.
+   */
+  sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
+    ptrs: number, nb: number, c: number): void {
+    const ex = this.kernels.exports;
+    if (!this.isReady) {
+      const list = new Int32Array(this.kernels.memory.buffer, ptrs, 2 * nb);
+      for (let i = 0; i < nb; i++) ex.sgemm(transA, transB, M, N, K, 1, list[2 * i]!, lda, list[2 * i + 1]!, ldb, 0, c + i * M * N * 4, N, this.kernels.workspaces[0]!);
+      return;
+    }
+    const i32 = this.i32;
+    const chunk = Math.max(1, Math.ceil(nb / (this.threads * CHUNKS_PER_THREAD)));
+    const { first, end } = this.begin(JOB_SGEMM_BATCH, Math.ceil(nb / chunk));
+    i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
+    i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
+    this.publish(first, end);
+    runBatchChunks(ex, this.kernels.memory, i32, first, end, this.kernels.workspaces[0]!);
+    this.join(end);
+  }
+
+  /** Opens a job of `chunks` chunks (GEN odd: writing); the caller writes ARGS, then publish(). */
+  private begin(kind: number, chunks: number): { first: number; end: number } {
+    const i32 = this.i32;
+    const prevEnd = Atomics.load(i32, END);
+    const first = prevEnd > 2 ** 30 ? 0 : prevEnd; // wrap long before int32 overflow; stale workers see next < first
+    Atomics.add(i32, GEN, 1); // odd: writing
+    i32[KIND] = kind;
+    return { first, end: first + chunks };
+  }
+
+  private publish(first: number, end: number): void {
+    const i32 = this.i32;
     Atomics.store(i32, FIRST, first);
     Atomics.store(i32, END, end);
     Atomics.store(i32, NEXT, first);
     Atomics.store(i32, DONE, first);
     Atomics.add(i32, GEN, 1); // even: published
     Atomics.notify(i32, GEN);
-    runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
-    this.join(end);
   }
 
   private join(end: number): void {

@@ -102,7 +102,7 @@ export class ThreadedGemm {
     const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
     if (!k) { this.failed = true; return; }
     try {
-      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: true, minGemmWork: 0, spinMicros: 1000 });
+      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: true, minGemmWork: this.minWork, spinMicros: 1000 });
       this.kernels = k;
     } catch {
       this.failed = true;

@@ -137,8 +137,9 @@ export class WasmBackend extends JsBackend {
     const lb = gemmLayout(k, n, brs, bcs) ?? [false, n];
     const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
     const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
-    const kern = this.threads.forWork(m * n * k) ?? this.kernels;
-    if (aOffsets.length > 1 && !packA && !packB) {
+    const batched = aOffsets.length > 1 && !packA && !packB;
+    const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.kernels;
+    if (batched) {
       // A batch (attention heads): operands copied into wasm memory once, C copied out once.
       return kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
     }
