@@ -290,6 +290,37 @@ describe('backend/wasm: worker pool (2 threads, shared memory)', () => {
   });
 });
 
+describe('backend/wasm: worker pool splits elementwise kernels and softmax rows', () => {
+  const loaded = loadNodeWasmKernels({ threads: 2 })!;
+  const single = loadWasmKernels()!;
+  after(() => loaded.pool?.close());
+  it('gives bit-identical results to one call, for odd lengths and row counts', async () => {
+    assert.equal(await loaded.pool!.ready(), true);
+    for (const n of [1, 7, 4099, 100003]) {
+      const x = rand(n, 51, -4, 4), y = rand(n, 52, -4, 4);
+      for (const op of ['exp', 'gelu', 'tanh'] as const) {
+        const got = new Float32Array(n), want = new Float32Array(n);
+        loaded.kernels.unary(op, x, got);
+        single.unary(op, x, want);
+        assert.deepEqual(got, want, `unary ${op} n=${n}`);
+      }
+      const got = new Float32Array(n), want = new Float32Array(n);
+      loaded.kernels.binary('geluErfBackward', x, y, got);
+      single.binary('geluErfBackward', x, y, want);
+      assert.deepEqual(got, want, `geluErfBackward n=${n}`);
+    }
+    for (const [rows, cols] of [[1, 5], [13, 7], [2049, 64]] as const) {
+      const x = rand(rows * cols, 53, -6, 6);
+      for (const log of [false, true]) {
+        const got = new Float32Array(rows * cols), want = new Float32Array(rows * cols);
+        loaded.kernels.softmaxRows(x, rows, cols, got, { log });
+        single.softmaxRows(x, rows, cols, want, { log });
+        assert.deepEqual(got, want, `softmax log=${log} ${rows}x${cols}`);
+      }
+    }
+  });
+});
+
 describe('backend/wasm: worker pool shares out a batch of small GEMMs whole', () => {
   // Each 24x20x9 GEMM is below minGemmWork, the batch is above it: whole matrices go to each thread.
   const loaded = loadNodeWasmKernels({ threads: 2, minGemmWork: 24 * 20 * 9 * 4 })!;

@@ -73,7 +73,12 @@ export interface GemmSplitter {
   /** nb GEMMs of one shape, whole matrices per thread (pointer list: see WasmThreadPool.sgemmBatch). */
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, nb: number, c: number): void;
+  /** A row-independent kernel (unary, binary, softmax rows) split by ranges (see WasmThreadPool.map). */
+  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number): void;
 }
+
+/** Row-independent kernels GemmSplitter.map can split: elementwise unary/binary, softmax rows. */
+export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2;
 
 // ---- feature probes -----------------------------------------------------------------------------
 
@@ -299,7 +304,8 @@ export class WasmKernels {
       const [pa, pb] = this.reserve(n, n);
       this.f32.set(a, pa >> 2);
       this.f32.set(b, pb >> 2);
-      this.exports.binary(code, pa, pb, pa, n);
+      if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_BINARY, code, pa, pb, pa, n);
+      else this.exports.binary(code, pa, pb, pa, n);
       out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
     }
   }
@@ -326,7 +332,8 @@ export class WasmKernels {
     if (out.length !== n) throw new RangeError(`unary ${op}: out has ${out.length} elements, expected ${n}`);
     const [px] = this.reserve(n);
     this.f32.set(x, px >> 2);
-    this.exports.unary(UNARY_CODES[op], px, px, n);
+    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_UNARY, UNARY_CODES[op], px, 0, px, n);
+    else this.exports.unary(UNARY_CODES[op], px, px, n);
     out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
   }
 
@@ -336,7 +343,8 @@ export class WasmKernels {
     if (x.length < n || out.length < n) throw new RangeError(`softmaxRows: buffers shorter than ${rows}x${cols}`);
     const [px] = this.reserve(n);
     this.f32.set(x.subarray(0, n), px >> 2);
-    this.exports.softmaxRows(px, rows, cols, px, opts.log ? 1 : 0);
+    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX, opts.log ? 1 : 0, px, 0, px, rows, cols);
+    else this.exports.softmaxRows(px, rows, cols, px, opts.log ? 1 : 0);
     out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
   }
 

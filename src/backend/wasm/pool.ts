@@ -10,12 +10,12 @@
 // half the GEMM, and a worker that wakes late finds nothing left to claim (its stale END stops it).
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import type { GemmSplitter, KernelExports, WasmKernels } from './kernels.js';
+import { MAP_BINARY, MAP_SOFTMAX, MAP_UNARY, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /** Chunks per thread: more balances better on a busy machine, fewer repack the shared operand less. */
 const CHUNKS_PER_THREAD = 4;
-const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2;
+const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
 
@@ -52,7 +52,25 @@ export interface PoolOptions {
 /** Claims chunks of the job in the control block and runs them until none is left below `end`. */
 function runChunks(kind: number, ex: KernelExports, memory: WebAssembly.Memory, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
   if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, memory, i32, first, end, work);
+  else if (kind === JOB_MAP) runMapChunks(ex, i32, first, end);
   else runSgemmChunks(ex, i32, f32, first, end, work);
+}
+
+
+/** Runs chunks of a JOB_MAP: each chunk is a range of elements (unary, binary) or rows (softmax). */
+function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: number): void {
+  const fn = i32[ARGS]!, op = i32[ARGS + 1]!, x = i32[ARGS + 2]!, y = i32[ARGS + 3]!, out = i32[ARGS + 4]!;
+  const n = i32[ARGS + 5]!, cols = i32[ARGS + 6]!, chunk = i32[ARGS + 7]!;
+  for (;;) {
+    const next = Atomics.load(i32, NEXT);
+    if (next >= end || next < first) return;
+    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
+    const lo = (next - first) * chunk, len = Math.min(n, lo + chunk) - lo;
+    if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
+    else if (fn === MAP_BINARY) ex.binary(op, x + 4 * lo, y + 4 * lo, out + 4 * lo, len);
+    else ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
+  }
 }
 
 /**
@@ -198,6 +216,31 @@ export class WasmThreadPool implements GemmSplitter {
     i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
     this.publish(first, end);
     runBatchChunks(ex, this.kernels.memory, i32, first, end, this.kernels.workspaces[0]!);
+    this.join(end);
+  }
+
+  /**
+   * A row-independent kernel split across the pool: fn MAP_UNARY (op, x → out over n elements),
+   * MAP_BINARY (op, x, y → out over n elements) or MAP_SOFTMAX (op = log flag, x → out over n rows of
+   * `cols`). Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or
+   * whole rows, so the result is bit-identical to one call.
+   */
+  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1): void {
+    const ex = this.kernels.exports;
+    if (!this.isReady) {
+      if (fn === MAP_UNARY) ex.unary(op, x, out, n);
+      else if (fn === MAP_BINARY) ex.binary(op, x, y, out, n);
+      else ex.softmaxRows(x, n, cols, out, op);
+      return;
+    }
+    const i32 = this.i32;
+    const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
+    const chunk = fn === MAP_SOFTMAX ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
+    const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
+    i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;
+    i32[ARGS + 5] = n; i32[ARGS + 6] = cols; i32[ARGS + 7] = chunk;
+    this.publish(first, end);
+    runMapChunks(ex, i32, first, end);
     this.join(end);
   }
 

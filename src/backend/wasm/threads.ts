@@ -57,6 +57,13 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
  */
 export const DEFAULT_SPLIT_WORK = 64 * 256 * 256;
 
+/**
+ * Elements from which a transcendental elementwise kernel (exp, GELU and its gradient, softmax, ...)
+ * is split across the pool, copies into the shared memory included. Cheap ops (add, mul, relu) are
+ * bound by the copies in and out, which stay on the calling thread, so they never split.
+ */
+export const DEFAULT_SPLIT_ELEMENTS = 65536;
+
 /** Threads setting and the lazily created shared kernels + pool. */
 export class ThreadedGemm {
   private wanted: number;
@@ -65,6 +72,7 @@ export class ThreadedGemm {
   private failed = false;
   private readonly spawner = nodeSpawner();
   minWork = DEFAULT_SPLIT_WORK;
+  minElements = DEFAULT_SPLIT_ELEMENTS;
 
   constructor() {
     const env = proc?.env?.TSGRAD_NUM_THREADS;
@@ -89,6 +97,11 @@ export class ThreadedGemm {
     if (work < this.minWork || this.wanted < 2 || !this.spawner || this.failed) return null;
     if (!this.pool) this.start();
     return this.pool?.isReady ? this.kernels : null;
+  }
+
+  /** The shared kernels with a ready pool for a transcendental elementwise kernel of n elements, or null. */
+  forElements(n: number): WasmKernels | null {
+    return n < this.minElements ? null : this.forWork(Infinity);
   }
 
   /** Starts the pool now and resolves when its workers are ready (false: single-threaded). */

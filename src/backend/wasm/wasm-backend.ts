@@ -12,6 +12,9 @@ const BINARY: Partial<Record<BinaryOp, WBinary>> = {
   reluBackward: 'reluBackward', geluErfBackward: 'geluErfBackward', geluTanhBackward: 'geluTanhBackward',
 };
 const ACTIVATION_BACKWARD = new Set<BinaryOp>(['reluBackward', 'geluErfBackward', 'geluTanhBackward']);
+/** Kernels costly enough per element that splitting them across the pool pays (see threads.ts). */
+const SPLIT_BINARY = new Set<BinaryOp>(['geluErfBackward', 'geluTanhBackward']);
+const SPLIT_UNARY = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid', 'geluErf', 'geluTanh', 'erf']);
 const UNARY: Partial<Record<UnaryOp, WUnary>> = {
   exp: 'exp', log: 'log', tanh: 'tanh', sigmoid: 'sigmoid', geluErf: 'gelu', geluTanh: 'geluTanh', relu: 'relu', neg: 'neg', sqrt: 'sqrt', abs: 'abs',
   erf: 'erf',
@@ -42,7 +45,10 @@ export class WasmBackend extends JsBackend {
         const n = shape[0]!;
         const [as, bs] = [strides[0]![0]!, strides[1]![0]!];
         const av = a.data.subarray(a.offset, a.offset + n);
-        if (as === 1 && bs === 1) return k.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+        if (as === 1 && bs === 1) {
+          const kk = (SPLIT_BINARY.has(op) && this.threads.forElements(n)) || k;
+          return kk.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+        }
         if (ACTIVATION_BACKWARD.has(op)) return super.binary(op, a, b, out); // vector-vector kernels only
         if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
         if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
@@ -71,7 +77,9 @@ export class WasmBackend extends JsBackend {
     if (wop && isF32(x.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
       const { shape, strides } = coalesce(x.shape, [x.strides]);
       if (shape.length === 1 && strides[0]![0] === 1) {
-        return this.kernels.unary(wop, x.data.subarray(x.offset, x.offset + shape[0]!), out);
+        const n = shape[0]!;
+        const k = (SPLIT_UNARY.has(op) && this.threads.forElements(n)) || this.kernels;
+        return k.unary(wop, x.data.subarray(x.offset, x.offset + n), out);
       }
     }
     super.unary(op, x, out);
@@ -90,7 +98,8 @@ export class WasmBackend extends JsBackend {
 
   override softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
     if (inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.elementwise) {
-      return this.kernels.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
+      const k = this.threads.forElements(outer * size) ?? this.kernels;
+      return k.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
     }
     super.softmax(x, outer, size, inner, out, log);
   }
