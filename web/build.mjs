@@ -1,14 +1,20 @@
-// Bundles the browser playground (web/main.ts and the tsgrad sources it imports) into web/dist/ with esbuild.
+// Bundles the browser playground (web/main.ts and the tsgrad sources it imports) into web/dist/ with esbuild,
+// and the wasm pool's Web Worker as its own entry beside it: src/backend/wasm/pool-web.ts starts workers
+// from new URL('./pool-worker-web.js', import.meta.url), which esbuild leaves as is, so inside
+// web/dist/main.js that URL names web/dist/pool-worker-web.js.
 // Usage: node web/build.mjs   (npm run build:web). Imported by test/web/browser.test.ts.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Builds web/dist/main.js (+ source map); resolves with esbuild's result. */
+/** Builds web/dist/main.js and web/dist/pool-worker-web.js (+ source maps); resolves with esbuild's result. */
 export async function buildWeb({ outdir = `${here}dist`, minify = false } = {}) {
   return build({
-    entryPoints: [`${here}main.ts`],
+    entryPoints: [
+      { in: `${here}main.ts`, out: 'main' },
+      { in: `${here}../src/backend/wasm/pool-worker-web.ts`, out: 'pool-worker-web' },
+    ],
     outdir,
     bundle: true,
     format: 'esm',
@@ -22,5 +28,5 @@ export async function buildWeb({ outdir = `${here}dist`, minify = false } = {}) 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildWeb({ minify: process.argv.includes('--minify') });
-  console.log('built web/dist/main.js');
+  console.log('built web/dist/main.js and web/dist/pool-worker-web.js');
 }

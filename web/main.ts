@@ -1,5 +1,6 @@
 // The browser playground: picks the backend (wasm after async init, else js), prints a few tensors and
-// gradients, and trains a small MLP on iris with a live loss readout. Bundled by web/build.mjs.
+// gradients, runs a large matmul on one thread and on the worker pool, and trains a small MLP on iris
+// with a live loss readout. `?threads=N` sets the pool size. Bundled by web/build.mjs.
 import * as tsgrad from '../src/index.js';
 import { type Backend } from '../src/backend/index.js';
 import { WasmBackend } from '../src/backend/wasm/wasm-backend.js';
@@ -17,6 +18,11 @@ export interface PlaygroundResults {
   small: { y: number; grad: number[][] };
   /** L = Σ tanh(X·Xᵀ), X = linspace(−1, 1, 4096) as 64×64 (large enough for the wasm kernels). */
   large: { loss: number; grad: number[] };
+  /** C = A·B, A and B 512×512 randn, on one thread and then on `numThreads` (the pool, if it started). */
+  threads: {
+    hardwareConcurrency: number; numThreads: number; poolReady: boolean;
+    singleMillis: number; pooledMillis: number; maxAbsDiff: number; maxAbs: number;
+  } | null;
   losses: number[];
   accuracy: number | null;
   trainMillis: number;
@@ -27,7 +33,7 @@ export interface PlaygroundResults {
 const results: PlaygroundResults = {
   backendBeforeReady: tsgrad.getBackend().name, backend: '', wasmBuild: null,
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
-  small: { y: NaN, grad: [] }, large: { loss: NaN, grad: [] },
+  small: { y: NaN, grad: [] }, large: { loss: NaN, grad: [] }, threads: null,
   losses: [], accuracy: null, trainMillis: 0, done: false, error: null,
 };
 Object.assign(globalThis, { tsgrad: { ...tsgrad, nn, optim, data }, playground: results });
@@ -69,6 +75,45 @@ function tensorDemo(): void {
     `L = ${loss.item().toFixed(4)}   (${ms.toFixed(1)} ms forward + backward on ${results.backend})`,
     `X.grad[0, :4] = ${tsgrad.formatTensor(x.grad!.index(0, ':4'))}`);
   $('tensors').textContent = out.join('\n');
+}
+
+/** Best of five runs of `fn` in milliseconds, after five warm-up runs, and its last result. Warm-up
+ *  matters: the pool's kernels are a second, freshly compiled module, which V8 tiers up on first use. */
+function timed<T>(fn: () => T): { ms: number; out: T } {
+  let ms = Infinity, out = fn();
+  for (let i = 0; i < 4; i++) fn();
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    out = fn();
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  return { ms, out };
+}
+
+/** The same 512×512 matmul on one thread and on the pool (`?threads=N`, else navigator.hardwareConcurrency). */
+async function threadsDemo(): Promise<void> {
+  const requested = Number(new URLSearchParams(location.search).get('threads'));
+  if (requested) tsgrad.setNumThreads(requested);
+  const numThreads = tsgrad.getNumThreads();
+  tsgrad.manualSeed(0);
+  const a = tsgrad.randn([512, 512]), b = tsgrad.randn([512, 512]);
+  const product = () => a.matmul(b).storage.data as Float32Array;
+  tsgrad.setNumThreads(1);
+  const single = timed(product);
+  tsgrad.setNumThreads(numThreads);
+  const poolReady = await tsgrad.threadsReady(); // workers start asynchronously; until then GEMMs run here
+  const pooled = timed(product);
+  let maxAbsDiff = 0, maxAbs = 0;
+  single.out.forEach((v, i) => {
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - pooled.out[i]!));
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+  });
+  const hardwareConcurrency = navigator.hardwareConcurrency;
+  results.threads = { hardwareConcurrency, numThreads, poolReady, singleMillis: single.ms, pooledMillis: pooled.ms, maxAbsDiff, maxAbs };
+  $('threads').textContent = `${numThreads} (navigator.hardwareConcurrency ${hardwareConcurrency})` +
+    (numThreads > 1 ? `, workers ${poolReady ? 'ready' : 'not ready: single-threaded'}` : '');
+  $('matmul').textContent = `1 thread ${single.ms.toFixed(1)} ms, ${numThreads} threads ${pooled.ms.toFixed(1)} ms` +
+    ` (max |difference| ${maxAbsDiff.toExponential(1)})`;
 }
 
 function plot(losses: number[]): void {
@@ -133,6 +178,7 @@ async function main(): Promise<void> {
   try {
     describeBackend(await tsgrad.ready()); // wasm, compiled asynchronously if the sync load was refused
     tensorDemo();
+    await threadsDemo();
     await trainIris();
   } catch (e) {
     results.error = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);

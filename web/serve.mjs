@@ -22,14 +22,16 @@ const ISOLATION = {
 };
 
 /**
- * Serves `root` (default: the repository) on host:port (port 0 = any free port).
+ * Serves `root` (default: the repository) on host:port (port 0 = any free port), with the isolation
+ * headers unless `isolate` is false (to see the single-threaded fallback).
  * Resolves with the server and its base URL; `/` redirects to the playground at `/web/`.
  */
-export function serve({ root = REPO, port = 8080, host = '127.0.0.1' } = {}) {
+export function serve({ root = REPO, port = 8080, host = '127.0.0.1', isolate = true } = {}) {
   const base = normalize(root + sep);
+  const isolation = isolate ? ISOLATION : {};
   const server = createServer((req, res) => {
     const send = (status, body, headers = {}) => {
-      res.writeHead(status, { ...ISOLATION, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+      res.writeHead(status, { ...isolation, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
@@ -49,7 +51,7 @@ export function serve({ root = REPO, port = 8080, host = '127.0.0.1' } = {}) {
       }
     } catch { return send(404, `not found: ${path}`); }
     res.writeHead(200, {
-      ...ISOLATION,
+      ...isolation,
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': st.size,
       'Cache-Control': 'no-store',

@@ -1,5 +1,6 @@
 // The playground (web/) in real headless Chromium: the wasm backend is active, tensors and gradients
-// are right, the iris MLP learns, nothing logs an error. Needs Debian's /usr/bin/chromium (never
+// are right, large matmuls split across Web Workers in the cross-origin isolated page (and stay on the
+// page's thread without isolation), the iris MLP learns, nothing logs an error. Needs Debian's /usr/bin/chromium (never
 // downloads a browser): skipped without it, except under CI, where its absence fails the test.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,15 +21,16 @@ const skip = !haveChromium && !process.env.CI
   ? `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the browser test`
   : false;
 
-/** Opens the playground in a fresh page and waits until it has finished; collects console errors. */
-async function openPlayground(ctx: BrowserContext, url: string, initScript?: string) {
+/** Opens the playground (`query`: e.g. '?threads=2') in a fresh page and waits until it has finished;
+ *  collects console errors. */
+async function openPlayground(ctx: BrowserContext, url: string, { query = '', initScript = '' } = {}) {
   const page: Page = await ctx.newPage();
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`); });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   if (initScript) await page.addInitScript(initScript);
-  await page.goto(`${url}web/`);
+  await page.goto(`${url}web/${query}`);
   await page.waitForFunction(() => (globalThis as { playground?: { done: boolean } }).playground?.done === true, null, { timeout: 15000 });
   const results = await page.evaluate(() => (globalThis as unknown as { playground: PlaygroundResults }).playground);
   return { page, errors, results };
@@ -62,6 +64,8 @@ function largeReference(): { loss: number; grad: Float64Array } {
 describe('web playground in headless Chromium', { skip }, () => {
   let server: Server | undefined;
   let url = '';
+  let plainServer: Server | undefined; // no COOP/COEP headers: not cross-origin isolated
+  let plainUrl = '';
   let ctx: BrowserContext | undefined;
   let profile = '';
 
@@ -69,17 +73,20 @@ describe('web playground in headless Chromium', { skip }, () => {
     if (!haveChromium) return; // under CI: the first test fails with the reason
     const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.mjs')).href) as { buildWeb(): Promise<{ errors: unknown[] }> };
     const { serve } = await import(pathToFileURL(join(ROOT, 'web', 'serve.mjs')).href) as
-      { serve(o: { port: number }): Promise<{ server: Server; url: string }> };
+      { serve(o: { port: number; isolate?: boolean }): Promise<{ server: Server; url: string }> };
     assert.equal((await buildWeb()).errors.length, 0);
     ({ server, url } = await serve({ port: 0 }));
+    ({ server: plainServer, url: plainUrl } = await serve({ port: 0, isolate: false }));
     profile = mkdtempSync(join(tmpdir(), 'tsgrad-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 15000 });
   });
 
   after(async () => {
     await ctx?.close();
-    server?.closeAllConnections();
-    server?.close();
+    for (const s of [server, plainServer]) {
+      s?.closeAllConnections();
+      s?.close();
+    }
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -87,7 +94,7 @@ describe('web playground in headless Chromium', { skip }, () => {
 
   it('loads with the wasm backend and no console errors', async () => {
     assert.ok(haveChromium, `${CHROMIUM} is missing; CI must install it (apt-get install chromium)`);
-    run = await openPlayground(ctx!, url);
+    run = await openPlayground(ctx!, url, { query: '?threads=2' });
     const r = run.results;
     assert.equal(r.error, null);
     assert.deepEqual(run.errors, []);
@@ -129,6 +136,42 @@ describe('web playground in headless Chromium', { skip }, () => {
     assert.ok(calls.sgemm! >= 1 && calls.unary! >= 1, `wasm kernel calls: ${JSON.stringify(calls)}`);
   });
 
+  it('splits a 512×512 matmul across 2 threads (a Web Worker) and matches the single-threaded result', async () => {
+    assert.ok(run, 'the page did not load');
+    const t = run.results.threads;
+    assert.ok(t, 'the multi-core demo did not run');
+    assert.equal(t.numThreads, 2, 'setNumThreads(2) from ?threads=2');
+    assert.equal(t.poolReady, true, 'threadsReady() resolves true once the worker is up');
+    const workers = run.page.workers().map((w) => new URL(w.url()).pathname);
+    assert.deepEqual(workers, ['/web/dist/pool-worker-web.js'], 'one pool worker, from its own bundle');
+    assert.ok(t.maxAbs > 10 && t.maxAbsDiff <= 1e-5 * t.maxAbs, `max |pooled − single| = ${t.maxAbsDiff} (scale ${t.maxAbs})`);
+    // The worker takes part: the page's thread computes only some of C's entries. Counted by wrapping the
+    // sgemm export of the pool's shared-memory kernels (ThreadedGemm's private field). A worker may miss
+    // one GEMM on a busy machine (the page's thread claims every chunk first), so up to 20 tries.
+    const here = await run.page.evaluate(() => {
+      const tg = (globalThis as unknown as { tsgrad: typeof import('../../src/index.js') }).tsgrad;
+      type Kernels = { exports: { sgemm(...a: number[]): void } };
+      const shared = (tg.getBackend() as unknown as { threads: { kernels: Kernels | null } }).threads.kernels;
+      if (!shared) return -1;
+      const ex = shared.exports;
+      let entries = 0;
+      shared.exports = { ...ex, sgemm: (...a: number[]) => { entries += a[2]! * a[3]!; ex.sgemm(...a); } }; // M·N of each part
+      try {
+        const a = tg.randn([512, 512]), b = tg.randn([512, 512]);
+        for (let i = 0; i < 20; i++) {
+          entries = 0;
+          a.matmul(b);
+          if (entries < 512 * 512) break;
+        }
+        return entries;
+      } finally {
+        shared.exports = ex;
+      }
+    });
+    assert.ok(here >= 0 && here < 512 * 512, `the page's thread computed ${here} of ${512 * 512} entries of C`);
+    console.log(`# 512³ matmul in Chromium: 1 thread ${t.singleMillis.toFixed(1)} ms, 2 threads ${t.pooledMillis.toFixed(1)} ms; page thread computed ${here} of ${512 * 512} entries`);
+  });
+
   it('trains the iris MLP: loss falls, test accuracy ≥ 0.9', async () => {
     assert.ok(run, 'the page did not load');
     const { losses, accuracy } = run.results;
@@ -145,11 +188,27 @@ describe('web playground in headless Chromium', { skip }, () => {
     const refuseSync = `WebAssembly.Module = function () {
       throw new RangeError('WebAssembly.Module(): Buffer size exceeds the limit for synchronous compilation on the main thread');
     };`;
-    const { page, errors, results } = await openPlayground(ctx!, url, refuseSync);
+    const { page, errors, results } = await openPlayground(ctx!, url, { initScript: refuseSync });
     assert.equal(results.error, null);
     assert.deepEqual(errors, []);
     assert.equal(results.backendBeforeReady, 'js');
     assert.equal(results.backend, 'wasm');
+    assert.ok(results.accuracy !== null && results.accuracy >= 0.9, `accuracy ${results.accuracy}`);
+    await page.close();
+  });
+
+  it('without cross-origin isolation stays single-threaded, silently and correctly', async () => {
+    assert.ok(haveChromium, `${CHROMIUM} is missing`);
+    const { page, errors, results } = await openPlayground(ctx!, plainUrl, { query: '?threads=2' });
+    assert.equal(results.error, null);
+    assert.deepEqual(errors, []);
+    assert.equal(results.crossOriginIsolated, false);
+    assert.equal(results.backend, 'wasm');
+    const t = results.threads!;
+    assert.equal(t.numThreads, 1);
+    assert.equal(t.poolReady, false);
+    assert.deepEqual(page.workers(), []);
+    assert.equal(t.maxAbsDiff, 0);
     assert.ok(results.accuracy !== null && results.accuracy >= 0.9, `accuracy ${results.accuracy}`);
     await page.close();
   });

@@ -1,12 +1,14 @@
 // Multi-core GEMM for the wasm backend: a second, shared-memory instance of the kernels with a worker
 // pool, created on the first GEMM big enough to split. Browser-safe: Node's worker_threads is reached
-// through process.getBuiltinModule (Node ≥ 20.16), so nothing here imports a Node built-in; where no
-// worker API exists (or without SharedArrayBuffer) everything stays single-threaded.
+// through process.getBuiltinModule (Node ≥ 20.16), so nothing here imports a Node built-in; browsers
+// use Web Workers when the page is cross-origin isolated. Where no worker API exists (or without
+// SharedArrayBuffer) everything stays single-threaded.
 //
 // Why a second instance: copies into shared memory run at about 60% of the speed of copies into
 // ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so the elementwise kernels keep
 // the private instance and only GEMMs that split pay for the shared one.
 import { loadWasmKernels, type WasmKernels } from './kernels.js';
+import { spawnWebWorker } from './pool-web.js';
 import { WasmThreadPool, type SpawnWorker, type WorkerInit } from './pool.js';
 
 interface NodeProcess {
@@ -21,8 +23,11 @@ interface WorkerThreadsModule {
   };
 }
 
-/** The worker spawner of this engine, or null (no worker API reachable synchronously). */
-function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
+/** How this engine starts pool workers, its core count, and whether the calling thread may block. */
+interface Spawner { spawn: SpawnWorker; cores: number; canBlock: boolean }
+
+/** Node's worker_threads, or null (no Node, or too old for process.getBuiltinModule). */
+function nodeSpawner(): Spawner | null {
   const get = proc?.getBuiltinModule;
   if (typeof get !== 'function') return null;
   try {
@@ -36,6 +41,7 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
     const execArgv: string[] = [];
     return {
       cores,
+      canBlock: true,
       spawn: (init) => {
         const w = new wt.Worker(url, { workerData: init, execArgv });
         w.unref(); // an idle pool never keeps the process alive
@@ -46,6 +52,18 @@ function nodeSpawner(): { spawn: SpawnWorker; cores: number } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Web Workers, or null where a page may not share memory with them: SharedArrayBuffer needs cross-origin
+ * isolation (the page served with COOP `same-origin` and COEP `require-corp`). Spawning is asynchronous;
+ * the pool runs GEMMs single-threaded until every worker is READY. The caller spins while joining,
+ * since a page's main thread may not block in Atomics.wait.
+ */
+function webSpawner(): Spawner | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (typeof Worker !== 'function' || typeof SharedArrayBuffer !== 'function' || g.crossOriginIsolated !== true) return null;
+  return { cores: g.navigator?.hardwareConcurrency || 1, canBlock: false, spawn: spawnWebWorker };
 }
 
 /**
@@ -70,7 +88,7 @@ export class ThreadedGemm {
   private pool: WasmThreadPool | null = null;
   private kernels: WasmKernels | null = null;
   private failed = false;
-  private readonly spawner = nodeSpawner();
+  private readonly spawner = nodeSpawner() ?? webSpawner();
   minWork = DEFAULT_SPLIT_WORK;
   minElements = DEFAULT_SPLIT_ELEMENTS;
 
@@ -115,7 +133,7 @@ export class ThreadedGemm {
     const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
     if (!k) { this.failed = true; return; }
     try {
-      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: true, minGemmWork: this.minWork, spinMicros: 1000 });
+      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: this.spawner!.canBlock, minGemmWork: this.minWork, spinMicros: 1000 });
       this.kernels = k;
     } catch {
       this.failed = true;
