@@ -5,7 +5,7 @@ import { type Tensor, randn, randint, manualSeed } from '../src/index.js';
 import { SGD } from '../src/optim/index.js';
 import { conv2d } from '../src/ops/conv.js';
 import { crossEntropy } from '../src/nn/functional-loss.js';
-import { layerNorm } from '../src/nn/functional.js';
+import { layerNorm, linear } from '../src/nn/functional.js';
 
 export const WORKLOADS = {
   mlp: 'MLP 784-256-10, batch 64: forward, cross-entropy, backward, SGD update',
@@ -16,7 +16,7 @@ export type WorkloadName = keyof typeof WORKLOADS;
 
 const param = (shape: number[], scale: number): Tensor => randn(shape).mul(scale).requiresGrad_();
 
-/** MLP 784-256-10 SGD step on a batch of 64 (lr 0.01), written as a user would: optim.SGD. */
+/** MLP 784-256-10 SGD step on a batch of 64 (lr 0.01), written as a user would: F.linear, optim.SGD. */
 export function mlpStep(): () => void {
   manualSeed(0);
   const x = randn([64, 784]);
@@ -26,8 +26,8 @@ export function mlpStep(): () => void {
   const opt = new SGD([w1, b1, w2, b2], { lr: 0.01 });
   return () => {
     opt.zeroGrad();
-    const h = x.matmul(w1.T).add(b1).relu();
-    const logits = h.matmul(w2.T).add(b2);
+    const h = linear(x, w1, b1).relu();
+    const logits = linear(h, w2, b2);
     const loss = crossEntropy(logits, y);
     loss.backward();
     opt.step();
@@ -60,12 +60,12 @@ export function transformerStep(): () => void {
   const params = [x, wqkv, bqkv, wo, bo, w1, b1, w2, b2, g1, be1, g2, be2];
   return () => {
     const h = layerNorm(x, d, g1, be1);                                   // (B, T, d)
-    const qkv = h.matmul(wqkv.T).add(bqkv);                               // (B, T, 3d)
+    const qkv = linear(h, wqkv, bqkv);                                    // (B, T, 3d)
     const [q, k, v] = qkv.split(d, -1).map((t) => t.reshape([B, T, H, hd]).transpose(1, 2)) as [Tensor, Tensor, Tensor]; // (B, H, T, hd)
     const att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)).softmax(-1); // (B, H, T, T)
     const o = att.matmul(v).transpose(1, 2).reshape([B, T, d]);
-    const x1 = x.add(o.matmul(wo.T).add(bo));
-    const f = layerNorm(x1, d, g2, be2).matmul(w1.T).add(b1).gelu().matmul(w2.T).add(b2);
+    const x1 = x.add(linear(o, wo, bo));
+    const f = linear(linear(layerNorm(x1, d, g2, be2), w1, b1).gelu(), w2, b2);
     x1.add(f).sum().backward();
     for (const p of params) p.grad = null;
   };

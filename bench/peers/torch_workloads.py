@@ -50,8 +50,8 @@ def mlp_step():
 
     def step():
         opt.zero_grad(set_to_none=True)
-        h = F.relu(x @ w1.t() + b1)
-        loss = F.cross_entropy(h @ w2.t() + b2, y)
+        h = F.relu(F.linear(x, w1, b1))
+        loss = F.cross_entropy(F.linear(h, w2, b2), y)
         loss.backward()
         opt.step()
     return step
@@ -82,12 +82,12 @@ def transformer_step():
 
     def step():
         h = F.layer_norm(x, (d,), g1, be1)
-        qkv = h @ wqkv.t() + bqkv
+        qkv = F.linear(h, wqkv, bqkv)
         q, k, v = [t.reshape(B, T, H, hd).transpose(1, 2) for t in qkv.split(d, -1)]
         att = ((q @ k.transpose(-2, -1)) * (1 / hd ** 0.5)).softmax(-1)
         o = (att @ v).transpose(1, 2).reshape(B, T, d)
-        x1 = x + (o @ wo.t() + bo)
-        f = F.gelu(F.layer_norm(x1, (d,), g2, be2) @ w1.t() + b1) @ w2.t() + b2
+        x1 = x + F.linear(o, wo, bo)
+        f = F.linear(F.gelu(F.linear(F.layer_norm(x1, (d,), g2, be2), w1, b1)), w2, b2)
         (x1 + f).sum().backward()
         for p in params:
             p.grad = None

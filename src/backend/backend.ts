@@ -50,13 +50,14 @@ export interface Backend {
   /** softmax (or log-softmax) along the middle axis of a contiguous (outer, size, inner) buffer, max-shifted. */
   softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
   /**
-   * Batched C[b] = A[b]·B[b]: A[b] is M×K at aOffsets[b] with row/col strides (ars, acs); B[b] is K×N
-   * likewise; out is contiguous (batch, M, N).
+   * Batched C[b] = A[b]·B[b] (+ bias): A[b] is M×K at aOffsets[b] with row/col strides (ars, acs); B[b]
+   * is K×N likewise; out is contiguous (batch, M, N). A bias (contiguous, length N) is added to every
+   * row (addmm, linear); GEMM kernels start C from it instead of a separate broadcast add.
    */
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
-    m: number, n: number, k: number, out: TypedArray,
+    m: number, n: number, k: number, out: TypedArray, bias?: TypedArray | null,
   ): void;
   /**
    * Layer norm over the last axis of a contiguous (rows, cols) x: out = (x − μ)/√(Var + ε)·w + b

@@ -10,6 +10,7 @@ import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from '../
 import { numel, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cat } from '../ops/shape.js';
+import { addmm } from '../ops/linalg.js';
 import '../ops/methods.js';
 
 export * from '../ops/conv.js';
@@ -36,6 +37,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const inF = weight.shape[weight.ndim - 1]!;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
     throw new ShapeError(`linear: input of shape ${fmtShape(x.shape)} does not match weight of shape ${fmtShape(weight.shape)}: expected the last input dim to be ${inF}`);
+  }
+  if (bias && weight.ndim === 2 && x.ndim >= 2 && inF > 0 && bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === x.dtype) {
+    // One GEMM over all leading dims that starts from the bias rows (PyTorch's addmm path).
+    const y = addmm(bias, x.reshape([-1, inF]), weight.T);
+    return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
   }
   const y = x.matmul(weight.ndim === 2 ? weight.T : weight);
   return bias ? y.add(bias) : y;

@@ -3,7 +3,7 @@ import { type DType, isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { be, checkTensor, empty, finishOut, record, sumToShape } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record, sumToShape } from './define.js';
 
 function checkPair(op: string, a: Tensor, b: Tensor): DType {
   checkTensor(a, op);
@@ -13,8 +13,11 @@ function checkPair(op: string, a: Tensor, b: Tensor): DType {
   return a.dtype;
 }
 
-/** Core batched product: a (...batchA, M, K) · b (...batchB, K, N) with broadcast batch dims. */
-function batchedMatmul(op: string, a: Tensor, b: Tensor): Tensor {
+/**
+ * Core batched product: a (...batchA, M, K) · b (...batchB, K, N) with broadcast batch dims, plus a
+ * bias (N) on every row when given (the caller checks its dtype and length).
+ */
+function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
   const dtype = checkPair(op, a, b);
   const m = a.shape[a.ndim - 2]!;
   const k = a.shape[a.ndim - 1]!;
@@ -32,18 +35,22 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor): Tensor {
     be().matmul(
       a.storage.data, aOffs, a.strides[a.ndim - 2]!, a.strides[a.ndim - 1]!,
       b.storage.data, bOffs, b.strides[b.ndim - 2]!, b.strides[b.ndim - 1]!,
-      m, n, k, out.storage.data,
+      m, n, k, out.storage.data, bias ? contiguousData(bias) : null,
     );
+  } else if (bias && nb > 0 && m > 0) {
+    out.copy_(bias.expand(out.shape)); // K = 0 or N = 0: the product is all zeros
   }
   finishOut(out);
   if (!isFloating(dtype)) return out;
   // A column-major operand (e.g. weight.T in linear) gets its gradient computed transposed, (gᵀ·a)ᵀ,
   // so the gradient arrives in the parameter's own row-major layout (as in PyTorch): no strided copy.
   const colMajor = (t: Tensor) => a.ndim === 2 && b.ndim === 2 && t.strides[0] === 1 && t.strides[1] !== 1;
-  return record(out, op, [a, b], (g) => [
+  const grads = (g: Tensor): (Tensor | null)[] => [
     !a.requiresGrad ? null : colMajor(a) ? batchedMatmul(op, b, g.mT).mT : sumToShape(batchedMatmul(op, g, b.mT), a.shape),
     !b.requiresGrad ? null : colMajor(b) ? batchedMatmul(op, g.mT, a).mT : sumToShape(batchedMatmul(op, a.mT, g), b.shape),
-  ], [a, b]);
+  ];
+  if (!bias) return record(out, op, [a, b], grads, [a, b]);
+  return record(out, op, [a, b, bias], (g) => [...grads(g), bias.requiresGrad ? sumToShape(g, bias.shape) : null], [a, b]);
 }
 
 /** Storage offset of each matrix in the broadcast batch (row-major over batch dims). */
@@ -86,6 +93,39 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
   return out;
+}
+
+export interface AddmmOptions {
+  /** multiplier of input (default 1); 0 ignores input, NaN and Inf included, like PyTorch */
+  beta?: number;
+  /** multiplier of mat1·mat2 (default 1) */
+  alpha?: number;
+}
+
+/**
+ * beta·input + alpha·(mat1·mat2) for 2-D mat1 (n, m), mat2 (m, p) and input broadcastable to (n, p).
+ * A bias row (input of shape (p) or (1, p), beta = alpha = 1, the form `linear` uses) is fused into the
+ * GEMM: C starts from the bias instead of a separate broadcast add.
+ * @example addmm(zeros([4]), randn([2, 3]), randn([3, 4])) // [2, 4]
+ */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, o: AddmmOptions = {}): Tensor {
+  const dtype = checkPair('addmm', mat1, mat2);
+  checkTensor(input, 'addmm', 'input');
+  if (mat1.ndim !== 2 || mat2.ndim !== 2) throw new ShapeError(`addmm: expected 2-D matrices, got shapes ${fmtShape(mat1.shape)} and ${fmtShape(mat2.shape)}`);
+  if (input.dtype !== dtype) throw new DTypeError(`addmm: expected input to have dtype ${dtype} like the matrices, but got ${input.dtype}`);
+  const outShape = [mat1.shape[0]!, mat2.shape[1]!];
+  const bs = broadcastShapes(input.shape, outShape, 'addmm');
+  if (bs.length !== 2 || bs[0] !== outShape[0] || bs[1] !== outShape[1]) {
+    throw new ShapeError(`addmm: input of shape ${fmtShape(input.shape)} does not broadcast to the product's shape ${fmtShape(outShape)}`);
+  }
+  const beta = o.beta ?? 1, alpha = o.alpha ?? 1;
+  const row = input.ndim === 1 || (input.ndim === 2 && input.shape[0] === 1 && input.shape[1] === outShape[1]);
+  if (beta === 1 && alpha === 1 && row && input.shape[input.ndim - 1] === outShape[1] && isFloating(dtype)) {
+    return batchedMatmul('addmm', mat1, mat2, input.reshape([outShape[1]!]));
+  }
+  const prod = batchedMatmul('addmm', mat1, mat2);
+  const scaled = alpha === 1 ? prod : prod.mul(alpha);
+  return beta === 0 ? scaled : (beta === 1 ? input : input.mul(beta)).add(scaled);
 }
 
 /** 2-D matrix product (no broadcasting). */

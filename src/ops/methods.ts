@@ -88,6 +88,7 @@ declare module '../tensor/tensor.js' {
     // linear algebra
     matmul(other: Tensor): Tensor; mm(other: Tensor): Tensor; bmm(other: Tensor): Tensor; mv(vec: Tensor): Tensor;
     dot(other: Tensor): Tensor; outer(other: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, o?: la.AddmmOptions): Tensor;
     // activations
     softmax(dim?: number): Tensor; logSoftmax(dim?: number): Tensor; softplus(o?: { beta?: number; threshold?: number }): Tensor;
     // in-place
@@ -156,7 +157,7 @@ Object.defineProperty(Tensor.prototype, 'mT', {
 const IDX = idx as unknown as Record<string, (x: Tensor, ...a: never[]) => unknown>;
 for (const n of ['index', 'indexPut', 'gather', 'scatter', 'scatterAdd', 'indexSelect', 'indexAdd', 'nonzero', 'maskedSelect']) def(n, IDX[n]!);
 const LA = la as unknown as Record<string, (x: Tensor, ...a: never[]) => unknown>;
-for (const n of ['matmul', 'mm', 'bmm', 'mv', 'dot', 'outer']) def(n, LA[n]!);
+for (const n of ['matmul', 'mm', 'bmm', 'mv', 'dot', 'outer', 'addmm']) def(n, LA[n]!);
 def('softmax', act.softmax);
 def('logSoftmax', act.logSoftmax);
 def('softplus', act.softplus);

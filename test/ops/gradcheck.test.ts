@@ -228,6 +228,8 @@ L('bmm permuted', (a, b) => a.permute([1, 2, 0]).bmm(b), [[3, 2, 2], [2, 3, 2]])
 L('mv', (a, v) => a.t().mv(v), [[4, 3], [4]]);
 L('dot', (a, b) => a.dot(b), [[5], [5]]);
 L('outer', (a, b) => a.outer(b), [[3], [4]]);
+L('addmm bias row (fused)', (c, a, b) => c.addmm(a, b.t()), [[4], [3, 5], [4, 5]]);
+L('addmm beta/alpha, full input', (c, a, b) => c.addmm(a, b, { beta: 0.5, alpha: -2 }), [[3, 4], [3, 5], [5, 4]]);
 for (const [eq, shapes] of [
   ['ij,jk->ik', [[2, 3], [3, 4]]], ['bij,bjk->bik', [[2, 2, 3], [2, 3, 2]]], ['ii->i', [[3, 3]]], ['ii', [[3, 3]]],
   ['ij->', [[2, 3]]], ['i,j->ij', [[3], [2]]], ['ij,kj', [[2, 3], [4, 3]]], ['...d,d->...', [[2, 3, 4], [4]]],

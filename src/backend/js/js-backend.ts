@@ -49,6 +49,11 @@ export function forEachRow(shape: number[], strides: number[][], base: number[],
   }
 }
 
+/** out[r, j] += bias[j] for a contiguous (rows, n) out. */
+export function addBiasRows(out: TypedArray, bias: TypedArray, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) out[r * n + j] += bias[j]!;
+}
+
 /** out (rows×cols, row-major) ← src[off + i·rs + j·cs], in 32×32 tiles. */
 function copy2d(src: TypedArray, off: number, rs: number, cs: number, rows: number, cols: number, out: TypedArray): void {
   const T = 32;
@@ -207,7 +212,7 @@ export class JsBackend implements Backend {
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
-    m: number, n: number, k: number, out: TypedArray,
+    m: number, n: number, k: number, out: TypedArray, bias?: TypedArray | null,
   ): void {
     // B is packed once per batch into a float64 panel (monomorphic loads); rows of A are taken four
     // at a time so each loaded B element feeds four multiply-adds. Accumulation is in float64.
@@ -252,7 +257,8 @@ export class JsBackend implements Backend {
           }
         }
         const oi = o + i0 * n;
-        for (let j = 0; j < rows * n; j++) out[oi + j] = acc[j]!;
+        if (bias) for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) out[oi + r * n + j] = acc[r * n + j]! + bias[j]!;
+        else for (let j = 0; j < rows * n; j++) out[oi + j] = acc[j]!;
       }
     }
   }

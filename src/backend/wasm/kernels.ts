@@ -217,12 +217,13 @@ export class WasmKernels {
   /**
    * C = alpha·op(A)·op(B) + beta·C (row-major; op = transpose when trans is true). op(A) is M x K,
    * op(B) is K x N; lda/ldb/ldc are the row strides of the stored A, B, C. beta = 0 ignores C's
-   * contents (NaN in C does not propagate), like BLAS.
+   * contents (NaN in C does not propagate), like BLAS. A bias (length N, with beta = 0) gives
+   * C = alpha·op(A)·op(B) + bias on every row: C starts from the bias rows inside wasm memory.
    * Copies: the spans of A and B the GEMM reads in, C in (only if beta != 0 or ldc > N) and out.
    */
   sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
     A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-    C: Float32Array, cOff: number, ldc: number, alpha = 1, beta = 0): void {
+    C: Float32Array, cOff: number, ldc: number, alpha = 1, beta = 0, bias: Float32Array | null = null): void {
     if (M <= 0 || N <= 0) return;
     const aRows = transA ? K : M, aCols = transA ? M : K;
     const bRows = transB ? N : K, bCols = transB ? K : N;
@@ -233,11 +234,17 @@ export class WasmKernels {
     if (aOff + aLen > A.length || bOff + bLen > B.length || cOff + cLen > C.length) {
       throw new RangeError(`sgemm: operand too short for M=${M} N=${N} K=${K}`);
     }
+    if (bias && (bias.length < N || beta !== 0)) throw new RangeError(`sgemm: a bias needs beta = 0 and N = ${N} elements, got beta ${beta}, ${bias.length} elements`);
     const [pa, pb, pc] = this.reserve(aLen, bLen, cLen);
     const f32 = this.f32;
     if (aLen) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
     if (bLen) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
     if (beta !== 0 || ldc !== N) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
+    if (bias) {
+      const row = bias.subarray(0, N);
+      for (let i = 0; i < M; i++) f32.set(row, (pc >> 2) + i * ldc);
+      beta = 1;
+    }
     this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pa, lda, pb, ldb, beta, pc, ldc);
     C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }

@@ -1,12 +1,13 @@
-// Multi-core GEMM for the wasm backend: a second, shared-memory instance of the kernels with a worker
-// pool, created on the first GEMM big enough to split. Browser-safe: Node's worker_threads is reached
+// Multi-core kernels for the wasm backend (GEMMs, batches of small GEMMs, transcendental elementwise
+// ops, softmax rows): a second, shared-memory instance of the kernels with a worker pool, created on
+// the first kernel big enough to split. Browser-safe: Node's worker_threads is reached
 // through process.getBuiltinModule (Node ≥ 20.16), so nothing here imports a Node built-in; browsers
 // use Web Workers when the page is cross-origin isolated. Where no worker API exists (or without
 // SharedArrayBuffer) everything stays single-threaded.
 //
 // Why a second instance: copies into shared memory run at about 60% of the speed of copies into
-// ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so the elementwise kernels keep
-// the private instance and only GEMMs that split pay for the shared one.
+// ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so cheap elementwise kernels keep
+// the private instance and only kernels that split pay for the shared one.
 import { loadWasmKernels, type WasmKernels } from './kernels.js';
 import { spawnWebWorker } from './pool-web.js';
 import { WasmThreadPool, type SpawnWorker, type WorkerInit } from './pool.js';

@@ -3,7 +3,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
-import { JsBackend, coalesce } from '../js/js-backend.js';
+import { JsBackend, addBiasRows, coalesce } from '../js/js-backend.js';
 import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
 import { ThreadedGemm } from './threads.js';
 
@@ -136,10 +136,10 @@ export class WasmBackend extends JsBackend {
   override matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
-    m: number, n: number, k: number, out: TypedArray,
+    m: number, n: number, k: number, out: TypedArray, bias?: TypedArray | null,
   ): void {
-    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_THRESHOLDS.gemm) {
-      return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out);
+    if (!isF32(a) || !isF32(b) || !isF32(out) || (bias && !isF32(bias)) || m * n * k < WASM_THRESHOLDS.gemm) {
+      return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out, bias);
     }
     // An operand GEMM cannot read in place (e.g. an expanded gradient, all strides 0) is packed first.
     const la = gemmLayout(m, k, ars, acs) ?? [false, k];
@@ -150,14 +150,16 @@ export class WasmBackend extends JsBackend {
     const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.kernels;
     if (batched) {
       // A batch (attention heads): operands copied into wasm memory once, C copied out once.
-      return kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
+      kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
+      if (bias) addBiasRows(out, bias, aOffsets.length * m, n);
+      return;
     }
     let lastA = -1, lastB = -1;
     for (let bt = 0; bt < aOffsets.length; bt++) {
       let A = a, aOff = aOffsets[bt]!, B = b, bOff = bOffsets[bt]!;
       if (packA) { if (aOff !== lastA) packMatrix(a, aOff, ars, acs, m, k, packA); lastA = aOff; A = packA; aOff = 0; }
       if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, k, n, packB); lastB = bOff; B = packB; bOff = 0; }
-      kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n);
+      kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n, 1, 0, bias as Float32Array | null);
     }
   }
 }
