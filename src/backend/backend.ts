@@ -1,9 +1,10 @@
 // The Backend interface: kernels on raw strided buffers. `js` implements all of it; faster backends
 // override what they accelerate and inherit the rest (a missing kernel falls back to js).
 import type { TypedArray } from '../tensor/dtype.js';
+import type { Conv2dGeom } from './js/conv-kernels.js';
 import type { BinaryOp, UnaryOp } from './js/elementwise-kernels.js';
 
-export type { BinaryOp, UnaryOp };
+export type { BinaryOp, Conv2dGeom, UnaryOp };
 
 /** A strided window onto a typed array: element (i₀, i₁, …) lives at offset + Σ iₖ·strides[k]. */
 export interface View {
@@ -27,6 +28,12 @@ export interface AdamStepParams {
   weightDecay: number; /** AdamW: decoupled decay p ← p·decay with decay = 1 − lr·λ; Adam: g ← g + λp */ decoupled: boolean;
   decay: number; maximize: boolean;
   /** lr/(1 − β₁ᵗ) */ stepSize: number; /** √(1 − β₂ᵗ) */ bc2Sqrt: number;
+}
+
+/** A convolution's geometry: the sliding window plus output channels and groups (weight (oc, c/groups, kh, kw)). */
+export interface ConvGeom extends Conv2dGeom {
+  oc: number;
+  groups: number;
 }
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
@@ -72,4 +79,23 @@ export interface Backend {
   sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void;
   /** One Adam/AdamW (no amsgrad) update in place on contiguous float32 p, m, v. */
   adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void;
+  /** Contiguous images (n, c, h, w) → columns (n, c·kh·kw, oh·ow), zeros where a window hangs over the border. */
+  im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void;
+  /** The adjoint of im2col: columns summed back into images (n, c, h, w); out is overwritten. */
+  col2im(cols: TypedArray, g: Conv2dGeom, out: TypedArray): void;
+  /** out (n, oc, oh, ow) = w (oc, c/groups, kh, kw) ⋆ x (n, c, h, w) (cross-correlation), + bias (oc) when given. */
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeom, out: TypedArray): void;
+  /**
+   * conv2d's gradients from the output gradient gOut (any layout of (n, oc, oh, ow), e.g. expanded from
+   * a sum): dx, dw, db where given, overwritten.
+   */
+  conv2dBackward(gOut: View, x: TypedArray, w: TypedArray, g: ConvGeom, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null): void;
+  /**
+   * Max pooling of `planes` contiguous h×w planes over windows [hStart[y], hEnd[y]) × [wStart[x], wEnd[x])
+   * sampled every dh/dw: values and flat argmax indices iy·w + ix per plane (NaN wins, like PyTorch).
+   */
+  maxPool2d(x: TypedArray, planes: number, h: number, w: number, hStart: Int32Array, hEnd: Int32Array,
+    wStart: Int32Array, wEnd: Int32Array, dh: number, dw: number, out: TypedArray, idx: Int32Array): void;
+  /** dx (planes, inPlane) = 0, then dx[p, idx[p, i]] += g[p, i] over the outPlane outputs of each plane. */
+  maxPool2dBackward(g: TypedArray, idx: Int32Array, planes: number, inPlane: number, outPlane: number, dx: TypedArray): void;
 }

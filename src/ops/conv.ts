@@ -1,10 +1,12 @@
-// Convolution: the im2col/col2im pair (differentiable primitives, each the other's backward) and the
-// convolutions built on them with matmul: conv1d, conv2d, convTranspose1d/2d, unfold and fold.
-import { type Conv2dGeom, col2imKernel, im2colKernel } from '../backend/js/conv-kernels.js';
+// Convolution: the im2col/col2im pair (differentiable primitives, each the other's backward); conv2d
+// as one primitive (a fused backend kernel each way; its gradient under createGraph composed from
+// im2col, col2im and matmul); conv1d, convTranspose1d/2d, unfold and fold built on them.
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { Conv2dGeom, ConvGeom } from '../backend/backend.js';
 import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkTensor, contiguousData, empty, finishOut, record } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record, viewOf } from './define.js';
 
 export type Pair = number | readonly [number, number];
 export const pair = (v: Pair, op: string, what: string): [number, number] => {
@@ -46,7 +48,7 @@ export function im2col(x: Tensor, g: WindowGeom): Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const G = geom(n, c, h, w, g);
   const out = empty([n, c * G.kh * G.kw, G.oh * G.ow], x.dtype);
-  im2colKernel(contiguousData(x), G, out.storage.data);
+  be().im2col(contiguousData(x), G, out.storage.data);
   return record(finishOut(out), 'im2col', [x], (gr) => [col2im(gr, [h, w], g)]);
 }
 
@@ -63,7 +65,7 @@ export function col2im(cols: Tensor, size: readonly [number, number], g: WindowG
   const c = ck / k;
   const G = geom(n, c, size[0], size[1], g);
   const out = empty([n, c, size[0], size[1]], cols.dtype);
-  col2imKernel(contiguousData(cols), G, out.storage.data);
+  be().col2im(contiguousData(cols), G, out.storage.data);
   return record(finishOut(out), 'col2im', [cols], (gr) => [im2col(gr, g)]);
 }
 
@@ -82,7 +84,7 @@ export const windowCount = (n: number, k: number, s: number, p: number, d: numbe
 
 /**
  * 2-D convolution (cross-correlation, like PyTorch): x (N, C, H, W) or (C, H, W), weight
- * (O, C/groups, kh, kw), bias (O). Lowered to im2col + one batched matmul per group.
+ * (O, C/groups, kh, kw), bias (O). The backend lowers it to im2col + one GEMM per image and group.
  * @example conv2d(randn([1, 3, 8, 8]), randn([16, 3, 3, 3]), null, { padding: 1 }) // [1, 16, 8, 8]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o: ConvOptions = {}, op = 'conv2d'): Tensor {
@@ -99,6 +101,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o:
     throw new ShapeError(`${op}: weight of shape ${fmtShape(weight.shape)} with groups=${groups} expects input to have ${icg * groups} channels, but got input of shape ${fmtShape(x.shape)} (${c} channels)`);
   }
   if (x.dtype !== weight.dtype) throw new DTypeError(`${op}: input (${x.dtype}) and weight (${weight.dtype}) must have the same dtype`);
+  checkFloat(op, x);
   const stride = pair(o.stride ?? 1, op, 'stride');
   const dil = pair(o.dilation ?? 1, op, 'dilation');
   if (stride.some((s) => s < 1) || dil.some((d) => d < 1)) throw new ArgumentError(`${op}: stride and dilation must be positive, got stride ${fmtShape(stride)}, dilation ${fmtShape(dil)}`);
@@ -118,20 +121,45 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o:
   if (outSize[0] < 1 || outSize[1] < 1) {
     throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} (padded by ${fmtShape(pad)}) is smaller than the dilated kernel ${fmtShape([dil[0] * (kh - 1) + 1, dil[1] * (kw - 1) + 1])}`);
   }
-  const cols = im2col(x, { kernel: [kh, kw], stride, padding: pad, dilation: dil, outSize }); // (N, C·kh·kw, L)
-  const L = outSize[0] * outSize[1];
-  let out: Tensor;
-  if (groups === 1) out = weight.reshape([oc, icg * kh * kw]).matmul(cols); // (N, O, L)
-  else {
-    const wg = weight.reshape([groups, oc / groups, icg * kh * kw]);
-    out = wg.matmul(cols.view([n, groups, icg * kh * kw, L])).reshape([n, oc, L]); // (N, g, O/g, L)
-  }
-  out = out.view([n, oc, outSize[0], outSize[1]]);
   if (bias) {
+    checkTensor(bias, op, 'bias');
     if (bias.ndim !== 1 || bias.shape[0] !== oc) throw new ShapeError(`${op}: expected bias of shape [${oc}], got ${fmtShape(bias.shape)}`);
-    out = out.add(bias.view([1, oc, 1, 1]));
+    if (bias.dtype !== x.dtype) throw new DTypeError(`${op}: input (${x.dtype}) and bias (${bias.dtype}) must have the same dtype`);
   }
-  return out;
+  const window: WindowGeom = { kernel: [kh, kw], stride, padding: pad, dilation: dil, outSize };
+  return convPrimitive(op, x, weight, bias, window, { ...geom(n, c, h, w, window), oc, groups });
+}
+
+/** conv2d on validated arguments: one backend kernel forward, one backward (composed under createGraph). */
+function convPrimitive(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, window: WindowGeom, G: ConvGeom): Tensor {
+  const xd = contiguousData(x), wd = contiguousData(weight);
+  const out = empty([G.n, G.oc, G.oh, G.ow], x.dtype);
+  be().conv2d(xd, wd, bias ? contiguousData(bias) : null, G, out.storage.data);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(finishOut(out), op, inputs, (g) => {
+    if (isGradEnabled()) return composedBackward(g, x, weight, bias, window, G); // createGraph: differentiable ops
+    const grad = (t: Tensor | null) => (t?.requiresGrad ? empty(t.shape, t.dtype) : null);
+    const dx = grad(x), dw = grad(weight), db = grad(bias);
+    be().conv2dBackward(viewOf(g), xd, wd, G, dx?.storage.data ?? null, dw?.storage.data ?? null, db?.storage.data ?? null);
+    for (const t of [dx, dw, db]) if (t) finishOut(t);
+    return bias ? [dx, dw, db] : [dx, dw];
+  }, [x, weight]);
+}
+
+/**
+ * conv2d's gradients written with differentiable ops (so they can be differentiated again): with
+ * cols = im2col(x) (N, g, C/g·kh·kw, L) and g (N, g, O/g, L): dx = col2im(Wᵀ·g), dW = Σₙ g·colsᵀ, db = Σ g.
+ */
+function composedBackward(g: Tensor, x: Tensor, weight: Tensor, bias: Tensor | null, window: WindowGeom, G: ConvGeom): (Tensor | null)[] {
+  const { n, c, oc, groups } = G;
+  const L = G.oh * G.ow, kg = (c / groups) * G.kh * G.kw;
+  const g4 = g.reshape([n, groups, oc / groups, L]);
+  const w3 = weight.reshape([groups, oc / groups, kg]);
+  const dx = x.requiresGrad ? col2im(w3.mT.matmul(g4).reshape([n, c * G.kh * G.kw, L]), [G.h, G.w], window) : null;
+  const dw = weight.requiresGrad ? g4.matmul(im2col(x, window).view([n, groups, kg, L]).mT).sum(0).reshape(weight.shape) : null;
+  const grads = [dx, dw];
+  if (bias) grads.push(bias.requiresGrad ? g.sum([0, 2, 3]) : null);
+  return grads;
 }
 
 export interface Conv1dOptions {

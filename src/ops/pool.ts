@@ -1,12 +1,12 @@
 // Pooling: max pooling through one index-recording kernel (strided, padded, dilated, ceil-mode and
 // adaptive windows), average pooling through im2col, adaptive average pooling as two small matmuls.
-import { maxPool2dKernel } from '../backend/js/pool-kernels.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { zeros } from '../tensor/creation.js';
 import { allocate, isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Pair, im2col, pair } from './conv.js';
-import { checkTensor, contiguousData, empty, finishOut, record } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record } from './define.js';
 
 /** Values and argmax indices (flat iy·W + ix within each input plane, like PyTorch). */
 export interface PoolWithIndices {
@@ -23,11 +23,16 @@ export function maxPoolWindows(x: Tensor, hStart: Int32Array, hEnd: Int32Array, 
   const oh = hStart.length, ow = wStart.length;
   const values = empty([n, c, oh, ow], x.dtype);
   const idx = new Int32Array(n * c * oh * ow);
-  maxPool2dKernel(contiguousData(x), n * c, h, w, hStart, hEnd, wStart, wEnd, dh, dw, values.storage.data, idx);
+  be().maxPool2d(contiguousData(x), n * c, h, w, hStart, hEnd, wStart, wEnd, dh, dw, values.storage.data, idx);
   const indices = Tensor.fromArray(idx, [n, c, oh, ow], 'int32');
-  record(finishOut(values), 'maxPool', [x], (g) => [
-    zeros([n, c, h * w], { dtype: g.dtype }).scatterAdd(2, indices.view([n, c, oh * ow]), g.reshape([n, c, oh * ow])).view([n, c, h, w]),
-  ]);
+  record(finishOut(values), 'maxPool', [x], (g) => {
+    if (isGradEnabled()) { // createGraph: a differentiable scatter
+      return [zeros([n, c, h * w], { dtype: g.dtype }).scatterAdd(2, indices.view([n, c, oh * ow]), g.reshape([n, c, oh * ow])).view([n, c, h, w])];
+    }
+    const dx = empty([n, c, h, w], g.dtype);
+    be().maxPool2dBackward(contiguousData(g), idx, n * c, h * w, oh * ow, dx.storage.data);
+    return [finishOut(dx)];
+  });
   return { values, indices };
 }
 

@@ -1,7 +1,9 @@
 // The reference `js` backend: every kernel, always correct, with contiguous fast paths.
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { AdamStepParams, Backend, ReduceOp, ScanOp, SgdStepParams, View } from '../backend.js';
+import type { AdamStepParams, Backend, Conv2dGeom, ConvGeom, ReduceOp, ScanOp, SgdStepParams, View } from '../backend.js';
+import { col2imKernel, im2colKernel } from './conv-kernels.js';
 import { layerNorm, layerNormBackward } from './norm-kernels.js';
+import { maxPool2dKernel, maxPool2dBackwardKernel } from './pool-kernels.js';
 import { adamStep, sgdStep } from './optim-kernels.js';
 import { type BinaryOp, type UnaryOp, binaryRuns, unaryRuns } from './elementwise-kernels.js';
 
@@ -67,6 +69,16 @@ function copy2d(src: TypedArray, off: number, rs: number, cs: number, rows: numb
       }
     }
   }
+}
+
+/** A zeroed typed array of the same kind as `like`. */
+const allocLike = (like: TypedArray, n: number): TypedArray => new (like.constructor as new (n: number) => TypedArray)(n);
+
+/** Offsets 0, step, 2·step, … (count of them): the matrices of a batch laid out back to back. */
+function strideOffsets(count: number, step: number): Float64Array {
+  const offs = new Float64Array(count);
+  for (let i = 0; i < count; i++) offs[i] = i * step;
+  return offs;
 }
 
 export class JsBackend implements Backend {
@@ -261,5 +273,80 @@ export class JsBackend implements Backend {
         else for (let j = 0; j < rows * n; j++) out[oi + j] = acc[j]!;
       }
     }
+  }
+
+  /** The elements of a view in row-major order: the view's own buffer when it is contiguous, else a copy. */
+  protected dense(v: View): TypedArray {
+    let n = 1, contiguous = true;
+    for (let d = v.shape.length - 1; d >= 0; d--) {
+      if (v.shape[d] !== 1 && v.strides[d] !== n) contiguous = false;
+      n *= v.shape[d]!;
+    }
+    if (contiguous) return v.data.subarray(v.offset, v.offset + n);
+    const out = allocLike(v.data, n);
+    this.unary('identity', v, out);
+    return out;
+  }
+
+  im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void {
+    im2colKernel(x, g, out);
+  }
+
+  col2im(cols: TypedArray, g: Conv2dGeom, out: TypedArray): void {
+    out.fill(0, 0, g.n * g.c * g.h * g.w);
+    col2imKernel(cols, g, out);
+  }
+
+  // conv2d image by image: im2col into one image's columns, then one GEMM per group (a batch of
+  // `groups` products whose outputs lie back to back, as the (oc, L) output rows do).
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeom, out: TypedArray): void {
+    const { n, c, oc, groups } = g;
+    const L = g.oh * g.ow, og = oc / groups, kg = (c / groups) * g.kh * g.kw, img = c * g.h * g.w;
+    const one = { ...g, n: 1 };
+    const cols = allocLike(x, c * g.kh * g.kw * L);
+    const wOffs = strideOffsets(groups, og * kg), cOffs = strideOffsets(groups, kg * L);
+    for (let b = 0; b < n; b++) {
+      im2colKernel(x.subarray(b * img, (b + 1) * img), one, cols);
+      const on = out.subarray(b * oc * L, (b + 1) * oc * L);
+      this.matmul(w, wOffs, kg, 1, cols, cOffs, L, 1, og, L, kg, on);
+      if (bias) for (let o = 0; o < oc; o++) { const v = bias[o]!; for (let l = o * L; l < (o + 1) * L; l++) on[l] += v; }
+    }
+  }
+
+  // dW = Σ_images g·colsᵀ, dcols = Wᵀ·g then col2im, db = Σ g over images and positions (per group).
+  conv2dBackward(gOut: View, x: TypedArray, w: TypedArray, g: ConvGeom, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null): void {
+    const { n, c, oc, groups } = g;
+    const L = g.oh * g.ow, og = oc / groups, kg = (c / groups) * g.kh * g.kw, img = c * g.h * g.w;
+    const gd = this.dense(gOut);
+    const one = { ...g, n: 1 };
+    const cols = allocLike(x, c * g.kh * g.kw * L);
+    const dwImg = dw ? allocLike(dw, oc * kg) : null;
+    const wOffs = strideOffsets(groups, og * kg), cOffs = strideOffsets(groups, kg * L), gOffs = strideOffsets(groups, og * L);
+    dw?.fill(0, 0, oc * kg);
+    db?.fill(0, 0, oc);
+    for (let b = 0; b < n; b++) {
+      const gn = gd.subarray(b * oc * L, (b + 1) * oc * L);
+      if (db) for (let o = 0; o < oc; o++) { let s = 0; for (let l = o * L; l < (o + 1) * L; l++) s += gn[l]!; db[o] += s; }
+      if (dw) {
+        im2colKernel(x.subarray(b * img, (b + 1) * img), one, cols);
+        this.matmul(gn, gOffs, L, 1, cols, cOffs, 1, L, og, kg, L, dwImg!);
+        for (let i = 0; i < oc * kg; i++) dw[i] += dwImg![i]!;
+      }
+      if (dx) {
+        this.matmul(w, wOffs, 1, kg, gn, gOffs, L, 1, kg, L, og, cols);
+        const dxn = dx.subarray(b * img, (b + 1) * img);
+        dxn.fill(0);
+        col2imKernel(cols, one, dxn);
+      }
+    }
+  }
+
+  maxPool2d(x: TypedArray, planes: number, h: number, w: number, hStart: Int32Array, hEnd: Int32Array,
+    wStart: Int32Array, wEnd: Int32Array, dh: number, dw: number, out: TypedArray, idx: Int32Array): void {
+    maxPool2dKernel(x, planes, h, w, hStart, hEnd, wStart, wEnd, dh, dw, out, idx);
+  }
+
+  maxPool2dBackward(g: TypedArray, idx: Int32Array, planes: number, inPlane: number, outPlane: number, dx: TypedArray): void {
+    maxPool2dBackwardKernel(g, idx, planes, inPlane, outPlane, dx);
   }
 }

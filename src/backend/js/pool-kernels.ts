@@ -1,6 +1,6 @@
-// JS kernels for max pooling with recorded argmax indices. Windows are given per output row/column as
-// [start, end) ranges sampled every `dilation`, so strided, padded, ceil-mode and adaptive pooling
-// share one kernel.
+// JS kernels for max pooling with recorded argmax indices, and its backward (a scatter to them).
+// Windows are given per output row/column as [start, end) ranges sampled every `dilation`, so
+// strided, padded, ceil-mode and adaptive pooling share one kernel.
 
 /**
  * For each plane p of `planes` (H×W, contiguous) and output (y, x): the max over rows
@@ -35,6 +35,19 @@ export function maxPool2dKernel(
         out[obase + y * ow + xo] = best;
         idx[obase + y * ow + xo] = bi;
       }
+    }
+  }
+}
+
+/** dx (planes, inPlane) = 0, then dx[p, idx[p, i]] += g[p, i] for each of the outPlane outputs of plane p. */
+export function maxPool2dBackwardKernel(g: ArrayLike<number>, idx: Int32Array, planes: number, inPlane: number, outPlane: number,
+  dx: { [i: number]: number; fill(v: number, start?: number, end?: number): unknown }): void {
+  dx.fill(0, 0, planes * inPlane);
+  for (let p = 0; p < planes; p++) {
+    const d = p * inPlane, o = p * outPlane;
+    for (let i = 0; i < outPlane; i++) {
+      const k = idx[o + i]!;
+      if (k >= 0) dx[d + k] += g[o + i]!;
     }
   }
 }

@@ -6,7 +6,7 @@
 // DESIGN.md "Memory and compute"). Inputs are copied in, outputs copied out; an output that is not also
 // an input is copied in only when the kernel reads it (sgemm with beta != 0, or a C with gaps, ldc > N).
 // The scratch region grows the memory when a call needs more and is reused afterwards.
-import type { AdamStepParams, SgdStepParams } from '../backend.js';
+import type { AdamStepParams, Conv2dGeom, ConvGeom, SgdStepParams } from '../backend.js';
 import * as bin from './generated/binaries.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward' | 'geluErfBackward' | 'geluTanhBackward';
@@ -46,6 +46,15 @@ export interface KernelExports {
     dx: number, dw: number, db: number, hasDw: number, hasDb: number): void;
   heapBase(): number;
   isRelaxed(): number;
+  // Convolution and pooling (assembly/conv.ts); `geom` points at the i32 block writeGeom lays out.
+  im2col(geom: number, x: number, cols: number): void;
+  col2im(geom: number, cols: number, img: number): void;
+  conv2dForward(geom: number, x: number, w: number, b: number, hasBias: number, out: number, cols: number, work: number): void;
+  conv2dBackward(geom: number, gOut: number, x: number, w: number, dx: number, dw: number, db: number,
+    hasDx: number, hasDw: number, hasDb: number, cols: number, work: number): void;
+  maxPool2d(x: number, planes: number, h: number, w: number, hStart: number, hEnd: number, oh: number,
+    wStart: number, wEnd: number, ow: number, dh: number, dw: number, out: number, idx: number): void;
+  maxPool2dBackward(g: number, idx: number, planes: number, inPlane: number, outPlane: number, dx: number): void;
 }
 
 export interface SgdOptions {
@@ -457,6 +466,99 @@ export class WasmKernels {
     if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + cols));
     if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + cols));
   }
+
+  // ---- convolution and pooling (assembly/conv.ts) -----------------------------------------------
+
+  /** Writes a convolution geometry as the i32 block the conv kernels read (field order of assembly/conv.ts). */
+  private writeGeom(p: number, g: Conv2dGeom, oc = 0, groups = 1): void {
+    new Int32Array(this.memory.buffer, p, GEOM_INTS).set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, oc, groups]);
+  }
+
+  /** Images (n, c, h, w) → columns (n, c·kh·kw, oh·ow) (Backend.im2col). Copies x in, cols out. */
+  im2col(x: Float32Array, g: Conv2dGeom, cols: Float32Array): void {
+    const xn = g.n * g.c * g.h * g.w, cn = g.n * g.c * g.kh * g.kw * g.oh * g.ow;
+    if (x.length < xn || cols.length < cn) throw new RangeError(`im2col: buffers too short for ${xn} → ${cn} floats`);
+    const [pg, px, pc] = this.reserve(GEOM_INTS, xn, cn);
+    this.writeGeom(pg, g);
+    this.f32.set(x.subarray(0, xn), px >> 2);
+    this.exports.im2col(pg, px, pc);
+    cols.set(this.f32.subarray(pc >> 2, (pc >> 2) + cn));
+  }
+
+  /** Columns (n, c·kh·kw, oh·ow) summed back into images (n, c, h, w) (Backend.col2im). Copies cols in, img out. */
+  col2im(cols: Float32Array, g: Conv2dGeom, img: Float32Array): void {
+    const xn = g.n * g.c * g.h * g.w, cn = g.n * g.c * g.kh * g.kw * g.oh * g.ow;
+    if (img.length < xn || cols.length < cn) throw new RangeError(`col2im: buffers too short for ${cn} → ${xn} floats`);
+    const [pg, pc, px] = this.reserve(GEOM_INTS, cn, xn);
+    this.writeGeom(pg, g);
+    this.f32.set(cols.subarray(0, cn), pc >> 2);
+    this.exports.col2im(pg, pc, px);
+    img.set(this.f32.subarray(px >> 2, (px >> 2) + xn));
+  }
+
+  /**
+   * out (n, oc, oh, ow) = w ⋆ x + bias (Backend.conv2d): im2col of one image at a time into a small
+   * column buffer and one GEMM per group, all inside wasm memory. Copies x, w, bias in, out out.
+   */
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeom, out: Float32Array): void {
+    const s = convSizes(g);
+    if (x.length < s.x || w.length < s.w || out.length < s.out || (bias && bias.length < g.oc)) throw new RangeError('conv2d: buffers too short for the geometry');
+    const [pg, px, pw, pb, po, pc] = this.reserve(GEOM_INTS, s.x, s.w, bias ? g.oc : 0, s.out, s.cols);
+    this.writeGeom(pg, g, g.oc, g.groups);
+    const f = this.f32;
+    f.set(x.subarray(0, s.x), px >> 2);
+    f.set(w.subarray(0, s.w), pw >> 2);
+    if (bias) f.set(bias.subarray(0, g.oc), pb >> 2);
+    this.exports.conv2dForward(pg, px, pw, pb, bias ? 1 : 0, po, pc, this.workspaces[0]!);
+    out.set(f.subarray(po >> 2, (po >> 2) + s.out));
+  }
+
+  /**
+   * conv2d's gradients (Backend.conv2dBackward): dx, dw, db where given. gOut is the contiguous output
+   * gradient, or a number when every element of it has that value (a gradient expanded from a sum,
+   * filled in place of a copy). Copies gOut, x, w in; dx, dw, db out.
+   */
+  conv2dBackward(gOut: Float32Array | number, x: Float32Array, w: Float32Array, g: ConvGeom,
+    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void {
+    const s = convSizes(g);
+    if (x.length < s.x || w.length < s.w || (typeof gOut !== 'number' && gOut.length < s.out)) throw new RangeError('conv2dBackward: buffers too short for the geometry');
+    const [pg, pgo, px, pw, pdx, pdw, pdb, pc] = this.reserve(GEOM_INTS, s.out, s.x, s.w, dx ? s.x : 0, dw ? s.w : 0, db ? g.oc : 0, s.cols);
+    this.writeGeom(pg, g, g.oc, g.groups);
+    const f = this.f32;
+    if (typeof gOut === 'number') f.fill(gOut, pgo >> 2, (pgo >> 2) + s.out);
+    else f.set(gOut.subarray(0, s.out), pgo >> 2);
+    f.set(x.subarray(0, s.x), px >> 2);
+    f.set(w.subarray(0, s.w), pw >> 2);
+    this.exports.conv2dBackward(pg, pgo, px, pw, pdx, pdw, pdb, dx ? 1 : 0, dw ? 1 : 0, db ? 1 : 0, pc, this.workspaces[0]!);
+    if (dx) dx.set(f.subarray(pdx >> 2, (pdx >> 2) + s.x));
+    if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + s.w));
+    if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + g.oc));
+  }
+
+  /** Max pooling with argmax over window ranges (Backend.maxPool2d). Copies x and the ranges in, out and idx out. */
+  maxPool2d(x: Float32Array, planes: number, h: number, w: number, hStart: Int32Array, hEnd: Int32Array,
+    wStart: Int32Array, wEnd: Int32Array, dh: number, dw: number, out: Float32Array, idx: Int32Array): void {
+    const oh = hStart.length, ow = wStart.length, xn = planes * h * w, on = planes * oh * ow;
+    if (x.length < xn || out.length < on || idx.length < on || hEnd.length !== oh || wEnd.length !== ow) throw new RangeError(`maxPool2d: buffers do not match ${planes} planes of ${h}x${w} → ${oh}x${ow}`);
+    const [px, phs, phe, pws, pwe, po, pi] = this.reserve(xn, oh, oh, ow, ow, on, on);
+    this.f32.set(x.subarray(0, xn), px >> 2);
+    const i32 = new Int32Array(this.memory.buffer);
+    i32.set(hStart, phs >> 2); i32.set(hEnd, phe >> 2); i32.set(wStart, pws >> 2); i32.set(wEnd, pwe >> 2);
+    this.exports.maxPool2d(px, planes, h, w, phs, phe, oh, pws, pwe, ow, dh, dw, po, pi);
+    out.set(this.f32.subarray(po >> 2, (po >> 2) + on));
+    idx.set(i32.subarray(pi >> 2, (pi >> 2) + on));
+  }
+
+  /** Scatter of the pooled gradient to the argmax positions (Backend.maxPool2dBackward). Copies g, idx in, dx out. */
+  maxPool2dBackward(g: Float32Array, idx: Int32Array, planes: number, inPlane: number, outPlane: number, dx: Float32Array): void {
+    const on = planes * outPlane, xn = planes * inPlane;
+    if (g.length < on || idx.length < on || dx.length < xn) throw new RangeError(`maxPool2dBackward: buffers too short for ${planes} planes of ${outPlane} → ${inPlane}`);
+    const [pg, pi, pd] = this.reserve(on, on, xn);
+    this.f32.set(g.subarray(0, on), pg >> 2);
+    new Int32Array(this.memory.buffer).set(idx.subarray(0, on), pi >> 2);
+    this.exports.maxPool2dBackward(pg, pi, planes, inPlane, outPlane, pd);
+    dx.set(this.f32.subarray(pd >> 2, (pd >> 2) + xn));
+  }
 }
 
 interface BatchLayout { span: boolean; min: number; floats: number }
@@ -490,4 +592,13 @@ function copyBatch(f32: Float32Array, p: number, src: Float32Array, offs: ArrayL
     ptr[i] = lastPtr;
   }
   return ptr;
+}
+
+/** Length of the geometry block the conv kernels read (assembly/conv.ts). */
+const GEOM_INTS = 16;
+
+/** Float counts of a convolution's operands: x, w, out, and one image's columns. */
+function convSizes(g: ConvGeom): { x: number; w: number; out: number; cols: number } {
+  const L = g.oh * g.ow;
+  return { x: g.n * g.c * g.h * g.w, w: g.oc * (g.c / g.groups) * g.kh * g.kw, out: g.n * g.oc * L, cols: g.c * g.kh * g.kw * L };
 }

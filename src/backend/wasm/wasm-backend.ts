@@ -1,7 +1,7 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { AdamStepParams, ReduceOp, SgdStepParams, View } from '../backend.js';
+import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
 import { JsBackend, addBiasRows, coalesce } from '../js/js-backend.js';
 import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
@@ -162,6 +162,49 @@ export class WasmBackend extends JsBackend {
       kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n, 1, 0, bias as Float32Array | null);
     }
   }
+
+  // ---- convolution and pooling: float32 in wasm above WASM_CONV_THRESHOLDS ----
+
+  override im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void {
+    if (isF32(x) && isF32(out) && out.length >= WASM_CONV_THRESHOLDS.lowering) return this.kernels.im2col(x, g, out);
+    super.im2col(x, g, out);
+  }
+
+  override col2im(cols: TypedArray, g: Conv2dGeom, out: TypedArray): void {
+    if (isF32(cols) && isF32(out) && cols.length >= WASM_CONV_THRESHOLDS.lowering) return this.kernels.col2im(cols, g, out);
+    super.col2im(cols, g, out);
+  }
+
+  override conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeom, out: TypedArray): void {
+    if (isF32(x) && isF32(w) && isF32(out) && (!bias || isF32(bias)) && convWork(g) >= WASM_CONV_THRESHOLDS.conv) {
+      return this.kernels.conv2d(x, w, bias as Float32Array | null, g, out);
+    }
+    super.conv2d(x, w, bias, g, out);
+  }
+
+  override conv2dBackward(gOut: View, x: TypedArray, w: TypedArray, g: ConvGeom, dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null): void {
+    const f32 = isF32(gOut.data) && isF32(x) && isF32(w) && (!dx || isF32(dx)) && (!dw || isF32(dw)) && (!db || isF32(db));
+    if (f32 && convWork(g) >= WASM_CONV_THRESHOLDS.conv) {
+      // A gradient expanded from a scalar (sum/mean) is filled in wasm memory rather than materialized.
+      const scalar = gOut.strides.every((s) => s === 0);
+      const gd = scalar ? gOut.data[gOut.offset]! : this.dense(gOut) as Float32Array;
+      return this.kernels.conv2dBackward(gd, x, w, g, dx as Float32Array | null, dw as Float32Array | null, db as Float32Array | null);
+    }
+    super.conv2dBackward(gOut, x, w, g, dx, dw, db);
+  }
+
+  override maxPool2d(x: TypedArray, planes: number, h: number, w: number, hStart: Int32Array, hEnd: Int32Array,
+    wStart: Int32Array, wEnd: Int32Array, dh: number, dw: number, out: TypedArray, idx: Int32Array): void {
+    if (isF32(x) && isF32(out) && planes * h * w >= WASM_CONV_THRESHOLDS.pool) {
+      return this.kernels.maxPool2d(x, planes, h, w, hStart, hEnd, wStart, wEnd, dh, dw, out, idx);
+    }
+    super.maxPool2d(x, planes, h, w, hStart, hEnd, wStart, wEnd, dh, dw, out, idx);
+  }
+
+  override maxPool2dBackward(g: TypedArray, idx: Int32Array, planes: number, inPlane: number, outPlane: number, dx: TypedArray): void {
+    if (isF32(g) && isF32(dx) && planes * inPlane >= WASM_CONV_THRESHOLDS.pool) return this.kernels.maxPool2dBackward(g, idx, planes, inPlane, outPlane, dx);
+    super.maxPool2dBackward(g, idx, planes, inPlane, outPlane, dx);
+  }
 }
 
 /** Copies a rows×cols strided matrix into a contiguous row-major one. */
@@ -186,3 +229,14 @@ function gemmLayout(rows: number, cols: number, rs: number, cs: number): [boolea
   if ((rs === 1 || r1) && (cs >= rows || c1)) return [true, c1 ? rows : cs];
   return null;
 }
+
+/**
+ * Sizes from which the wasm convolution and pooling kernels (copies included) beat JS: column floats
+ * for im2col/col2im, multiply-adds for conv2d, input floats for pooling. Measured on the 2-core dev
+ * machine: fused conv2d forward/backward win from under 1e3 multiply-adds (JS runs a GEMM per image
+ * and group), col2im from about 1e3 columns, the max-pool scatter from about 2e3 inputs.
+ */
+export const WASM_CONV_THRESHOLDS = { lowering: 1024, conv: 1024, pool: 2048 };
+
+/** Multiply-adds of a convolution: n · oc · (c/groups)·kh·kw · oh·ow. */
+const convWork = (g: ConvGeom): number => g.n * g.oc * (g.c / g.groups) * g.kh * g.kw * g.oh * g.ow;
