@@ -1,0 +1,140 @@
+// Measures the size thresholds of the wasm backend: from which size a kernel split across the worker pool
+// beats one thread (GEMM, a batch of small GEMMs, transcendental elementwise ops, softmax rows), and from
+// which size the wasm elementwise kernel with its copies beats the JS loop. Through the backend, copies
+// included, as ops see it. Prints median ms and speedups; --write replaces the "Thresholds" section of
+// bench/RESULTS.md. The defaults these figures justify live in src/backend/wasm/threads.ts
+// (DEFAULT_SPLIT_WORK, DEFAULT_SPLIT_ELEMENTS) and wasm-backend.ts (WASM_THRESHOLDS).
+//
+//   npm run build && node --experimental-wasm-relaxed-simd dist/bench/thresholds.js [--write]
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jsBackend, wasmBackend } from '../src/backend/index.js';
+import type { View } from '../src/backend/backend.js';
+import { setNumThreads, threadsReady } from '../src/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const maybe = wasmBackend();
+if (!maybe) throw new Error('thresholds: this engine has no WebAssembly SIMD');
+const be = maybe;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Median ms per call: 7 rounds of enough calls to fill ~20 ms each, after a warm-up. */
+function time(fn: () => void): number {
+  for (let i = 0; i < 20; i++) fn();
+  const t0 = performance.now();
+  let reps = 0;
+  while (performance.now() - t0 < 10) { fn(); reps++; }
+  const per = Math.max(1, Math.ceil((20 * reps) / Math.max(1e-3, performance.now() - t0)));
+  const rounds: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const t = performance.now();
+    for (let i = 0; i < per; i++) fn();
+    rounds.push((performance.now() - t) / per);
+  }
+  return median(rounds);
+}
+
+const rand = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 3);
+const view = (data: Float32Array, shape: number[]): View => {
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  return { data, shape, strides, offset: 0 };
+};
+
+interface Case { group: string; size: string; run: () => void }
+
+
+function splitCases(): Case[] {
+  const cases: Case[] = [];
+  for (const n of [64, 96, 128, 192, 256]) {
+    const a = rand(n * n), b = rand(n * n), out = new Float32Array(n * n);
+    cases.push({ group: 'GEMM n×n×n', size: `n=${n} (${n ** 3} MAC)`, run: () => be.matmul(a, [0], n, 1, b, [0], n, 1, n, n, n, out) });
+  }
+  for (const nb of [2, 4, 8, 16, 32]) {
+    const M = 64, N = 64, K = 32;
+    const a = rand(nb * M * K), b = rand(nb * K * N), out = new Float32Array(nb * M * N);
+    const ao = Array.from({ length: nb }, (_, i) => i * M * K), bo = Array.from({ length: nb }, (_, i) => i * K * N);
+    cases.push({ group: 'batch of 64×64×32 GEMMs', size: `${nb} (${nb * M * N * K} MAC)`, run: () => be.matmul(a, ao, K, 1, b, bo, N, 1, M, N, K, out) });
+  }
+  for (const n of [16384, 32768, 65536, 131072, 262144]) {
+    const x = rand(n), y = rand(n), out = new Float32Array(n);
+    cases.push({ group: 'GELU (erf)', size: String(n), run: () => be.unary('geluErf', view(x, [n]), out) });
+    cases.push({ group: 'GELU backward', size: String(n), run: () => be.binary('geluErfBackward', view(x, [n]), view(y, [n]), out) });
+    cases.push({ group: 'exp', size: String(n), run: () => be.unary('exp', view(x, [n]), out) });
+    cases.push({ group: 'softmax rows of 64', size: String(n), run: () => be.softmax(x, n / 64, 64, 1, out, false) });
+    cases.push({ group: 'add (not split: copy-bound)', size: String(n), run: () => be.binary('add', view(x, [n]), view(y, [n]), out) });
+  }
+  return cases;
+}
+
+/** The wasm kernels called directly (below the backend's threshold too) against the JS loops. */
+function copyCases(): { group: string; n: number; wasm: () => void; js: () => void }[] {
+  const cases = [];
+  const k = be.kernels;
+  for (const n of [64, 256, 1024, 4096, 16384]) {
+    const x = rand(n), y = rand(n), out = new Float32Array(n);
+    cases.push({ group: 'add', n, wasm: () => k.binary('add', x, y, out), js: () => jsBackend.binary('add', view(x, [n]), view(y, [n]), out) });
+    cases.push({ group: 'exp', n, wasm: () => k.unary('exp', x, out), js: () => jsBackend.unary('exp', view(x, [n]), out) });
+    cases.push({ group: 'sum rows of 64', n, wasm: () => k.sumRows(x, n / 64, 64, out), js: () => jsBackend.reduce('sum', x, n / 64, 64, 1, out) });
+  }
+  return cases;
+}
+
+async function main(): Promise<void> {
+  const load = loadavg()[0]!.toFixed(2);
+  const L: string[] = ['## Thresholds (bench/thresholds.ts)', ''];
+  L.push(`- Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; Node ${process.versions.node}; 1-minute load average at start ${load}`);
+  L.push('- Command: `npm run build && node --experimental-wasm-relaxed-simd dist/bench/thresholds.js --write`');
+  L.push('- Through the wasm backend (copies into and out of wasm memory included). Median ms per call.', '');
+
+  // 1 thread, then 2 threads with every kernel split (the pool reads its GEMM threshold when it starts).
+  const splits = splitCases();
+  setNumThreads(1);
+  const one = splits.map((c) => time(c.run));
+  setNumThreads(2);
+  be.threads.minWork = 1;
+  be.threads.minElements = 1;
+  if (!(await threadsReady())) throw new Error('thresholds: the worker pool did not start');
+  const two = splits.map((c, i) => (c.group.startsWith('batch') ? NaN : time(c.run)) || one[i]!);
+  // Batches: each matrix below the GEMM threshold, the batch above it, so whole matrices go to each thread.
+  setNumThreads(1);
+  setNumThreads(2);
+  be.threads.minWork = 64 * 64 * 32 + 1;
+  if (!(await threadsReady())) throw new Error('thresholds: the worker pool did not start');
+  splits.forEach((c, i) => { if (c.group.startsWith('batch')) two[i] = time(c.run); });
+  L.push('### Splitting across the worker pool: 1 vs 2 threads', '');
+  L.push('| kernel | size | 1 thread ms | 2 threads ms | speedup |', '| --- | --- | ---: | ---: | ---: |');
+  splits.forEach((c, i) => L.push(`| ${c.group} | ${c.size} | ${one[i]!.toFixed(4)} | ${two[i]!.toFixed(4)} | ${(one[i]! / two[i]!).toFixed(2)}x |`));
+
+  setNumThreads(1);
+  const copies = copyCases();
+  L.push('', '### wasm kernel + copies vs the JS loop (1 thread)', '');
+  L.push('| kernel | elements | js ms | wasm ms | speedup |', '| --- | --- | ---: | ---: | ---: |');
+  for (const c of copies) {
+    const w = time(c.wasm), jsMs = time(c.js);
+    L.push(`| ${c.group} | ${c.n} | ${jsMs.toFixed(4)} | ${w.toFixed(4)} | ${(jsMs / w).toFixed(2)}x |`);
+  }
+  const md = L.join('\n') + '\n';
+  console.log(md);
+  if (process.argv.includes('--write')) {
+    const file = join(root, 'bench', 'RESULTS.md');
+    let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\n';
+    const start = text.indexOf('## Thresholds');
+    if (start >= 0) {
+      const next = text.indexOf('\n## ', start + 1);
+      text = text.slice(0, start) + md + (next >= 0 ? text.slice(next + 1) : '');
+    } else {
+      text = text.trimEnd() + '\n\n' + md;
+    }
+    writeFileSync(file, text);
+    console.error(`wrote ${file}`);
+  }
+  process.exit(0);
+}
+
+await main();
