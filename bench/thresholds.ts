@@ -61,7 +61,7 @@ function splitCases(): Case[] {
     const ao = Array.from({ length: nb }, (_, i) => i * M * K), bo = Array.from({ length: nb }, (_, i) => i * K * N);
     cases.push({ group: 'batch of 64×64×32 GEMMs', size: `${nb} (${nb * M * N * K} MAC)`, run: () => be.matmul(a, ao, K, 1, b, bo, N, 1, M, N, K, out) });
   }
-  for (const n of [16384, 32768, 65536, 131072, 262144]) {
+  for (const n of [4096, 8192, 16384, 65536, 262144]) {
     const x = rand(n), y = rand(n), out = new Float32Array(n);
     cases.push({ group: 'GELU (erf)', size: String(n), run: () => be.unary('geluErf', view(x, [n]), out) });
     cases.push({ group: 'GELU backward', size: String(n), run: () => be.binary('geluErfBackward', view(x, [n]), view(y, [n]), out) });

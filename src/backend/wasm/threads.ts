@@ -68,20 +68,21 @@ function webSpawner(): Spawner | null {
 }
 
 /**
- * M·N·K from which a GEMM through the backend (operand copies included) is split across the pool.
- * Measured on the 2-core dev VM (backend.matmul, 1 vs 2 threads, awake workers): splitting wins from
- * about 128³ (1.8x at 512·128·128) but loses below ~64·256·128, where wake-up and the slower shared
- * copies eat the gain. Under CPU contention from other processes 2 threads win less; chunk claiming
- * (pool.ts) keeps the loss bounded.
+ * M·N·K from which a GEMM (or a batch of small GEMMs, whole matrices per thread) through the backend,
+ * operand copies included, is split across the pool. Measured on the 2-core dev VM with
+ * bench/thresholds.ts (awake workers): 2 threads win 1.2x from ~96³ and 1.3-1.55x from 128³-256³; a
+ * batch of 64×64×32 GEMMs wins 1.2x from 4 matrices (0.5M MAC). Under CPU contention from other
+ * processes 2 threads win less; chunk claiming (pool.ts) keeps the loss bounded.
  */
-export const DEFAULT_SPLIT_WORK = 64 * 256 * 256;
+export const DEFAULT_SPLIT_WORK = 128 * 128 * 64;
 
 /**
  * Elements from which a transcendental elementwise kernel (exp, GELU and its gradient, softmax, ...)
- * is split across the pool, copies into the shared memory included. Cheap ops (add, mul, relu) are
- * bound by the copies in and out, which stay on the calling thread, so they never split.
+ * is split across the pool, copies into the shared memory included (bench/thresholds.ts: 1.1-1.4x at
+ * 16k elements, 1.5-1.7x from 64k; a loss below 8k). Cheap ops (add, mul, relu) are bound by the
+ * copies in and out, which stay on the calling thread, so they never split.
  */
-export const DEFAULT_SPLIT_ELEMENTS = 65536;
+export const DEFAULT_SPLIT_ELEMENTS = 16384;
 
 /** Threads setting and the lazily created shared kernels + pool. */
 export class ThreadedGemm {

@@ -22,9 +22,11 @@ const UNARY: Partial<Record<UnaryOp, WUnary>> = {
 
 /**
  * Size thresholds (elements, or multiply-adds for GEMM) below which the JS loop beats the wasm kernel
- * plus its two copies. Measured on the 2-core dev machine with bench/kernels (see bench/RESULTS.md).
+ * plus its copies. Measured on the 2-core dev machine with bench/thresholds.ts (bench/RESULTS.md,
+ * "Thresholds"): with copies, wasm add / exp / row sums already win 1.5-3x at 64 elements and 3-5x
+ * at 256; 256 keeps the tiniest tensors (scalars, biases) on the JS path, which has no call overhead.
  */
-export const WASM_THRESHOLDS = { elementwise: 4096, gemm: 8192, reduce: 4096 };
+export const WASM_THRESHOLDS = { elementwise: 256, gemm: 8192, reduce: 256 };
 
 const isF32 = (a: TypedArray): a is Float32Array => a instanceof Float32Array;
 
