@@ -4,7 +4,8 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasmKernels, wasmFeatures, type UnaryOp, type WasmBuild, type WasmKernels } from '../../src/backend/wasm/kernels.js';
-import { loadNodeWasmKernels } from '../../src/backend/wasm/pool-node.js';
+import { loadNodeWasmKernels, spawnNodeWorker } from '../../src/backend/wasm/pool-node.js';
+import { WasmThreadPool } from '../../src/backend/wasm/pool.js';
 import { jsBackend } from '../../src/backend/index.js';
 
 // Deterministic inputs (a small LCG) so failures reproduce.
@@ -340,6 +341,28 @@ describe('backend/wasm: worker pool shares out a batch of small GEMMs whole', ()
         single.sgemmBatched(tA, tB, M, N, K, A, aOffs, lda, B, bOffs, ldb, want, 0);
         assert.deepEqual(got, want, `tA=${tA} tB=${tB}`);
       }
+    }
+  });
+  it('keeps its workers alive when the memory grew after they started (pointer list read inside wasm)', async () => {
+    const k = loadWasmKernels({ shared: true, workspaces: 2 })!;
+    const errors: unknown[] = [];
+    const pool = new WasmThreadPool(k, (init) => spawnNodeWorker(init).on('error', (e) => errors.push(e)),
+      { threads: 2, canBlock: true, minGemmWork: 64 * 64 * 32 + 1 });
+    try {
+      assert.equal(await pool.ready(), true);
+      const before = k.memory.buffer.byteLength;
+      const M = 64, N = 64, K = 32, nb = 256; // 12 MB of operands: the memory grows past what the workers saw
+      const A = rand(nb * M * K, 61), B = rand(nb * K * N, 62);
+      const offs = (len: number) => Array.from({ length: nb }, (_, i) => i * len);
+      const got = new Float32Array(nb * M * N), want = new Float32Array(nb * M * N);
+      k.sgemmBatched(false, false, M, N, K, A, offs(M * K), K, B, offs(K * N), N, got, 0);
+      single.sgemmBatched(false, false, M, N, K, A, offs(M * K), K, B, offs(K * N), N, want, 0);
+      assert.ok(k.memory.buffer.byteLength > before, 'the batch should have grown the memory');
+      assert.deepEqual(got, want);
+      await new Promise((r) => setTimeout(r, 50)); // a worker's exception arrives as an event
+      assert.deepEqual(errors, []);
+    } finally {
+      pool.close();
     }
   });
 });

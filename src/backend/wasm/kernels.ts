@@ -24,6 +24,8 @@ const UNARY_CODES: Record<UnaryOp, number> = {
 export interface KernelExports {
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
+    ptrs: number, lo: number, hi: number, c: number, work: number): void;
   kernelBench(kc: number, reps: number, work: number, c: number): void;
   workspaceFloats(): number;
   setTileShape(shape: number): void;

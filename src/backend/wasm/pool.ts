@@ -50,8 +50,8 @@ export interface PoolOptions {
 }
 
 /** Claims chunks of the job in the control block and runs them until none is left below `end`. */
-function runChunks(kind: number, ex: KernelExports, memory: WebAssembly.Memory, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
-  if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, memory, i32, first, end, work);
+function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
+  if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, i32, first, end, work);
   else if (kind === JOB_MAP) runMapChunks(ex, i32, first, end);
   else runSgemmChunks(ex, i32, f32, first, end, work);
 }
@@ -77,16 +77,16 @@ function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: nu
  * A batch of equal-shape GEMMs (alpha 1, beta 0): matrix i reads A and B at the byte pointers in the
  * int32 list at PTRS (a₀, b₀, a₁, b₁, …) and writes C at c + i·M·N·4. A chunk is a run of whole matrices.
  */
-function runBatchChunks(ex: KernelExports, memory: WebAssembly.Memory, i32: Int32Array, first: number, end: number, work: number): void {
+function runBatchChunks(ex: KernelExports, i32: Int32Array, first: number, end: number, work: number): void {
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const lda = i32[ARGS + 5]!, ldb = i32[ARGS + 6]!, c = i32[ARGS + 7]!, nb = i32[ARGS + 8]!, chunk = i32[ARGS + 9]!;
-  const ptrs = new Int32Array(memory.buffer, i32[ARGS + 10]!, 2 * nb);
+  const ptrs = i32[ARGS + 10]!;
   for (;;) {
     const next = Atomics.load(i32, NEXT);
     if (next >= end || next < first) return;
     if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk, hi = Math.min(nb, lo + chunk);
-    for (let i = lo; i < hi; i++) ex.sgemm(tA, tB, M, N, K, 1, ptrs[2 * i]!, lda, ptrs[2 * i + 1]!, ldb, 0, c + i * M * N * 4, N, work);
+    const lo = (next - first) * chunk;
+    ex.sgemmBatch(tA, tB, M, N, K, lda, ldb, ptrs, lo, Math.min(nb, lo + chunk), c, work);
     if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
 }
@@ -133,7 +133,7 @@ export function workerLoop(init: WorkerInit): void {
     const kind = i32[KIND], first = i32[FIRST]!, end = i32[END]!;
     if (Atomics.load(i32, GEN) !== g) continue;
     if (kind === JOB_EXIT) return;
-    runChunks(kind!, ex, init.memory, i32, f32, first, end, init.work);
+    runChunks(kind!, ex, i32, f32, first, end, init.work);
   }
 }
 
@@ -205,8 +205,7 @@ export class WasmThreadPool implements GemmSplitter {
     ptrs: number, nb: number, c: number): void {
     const ex = this.kernels.exports;
     if (!this.isReady) {
-      const list = new Int32Array(this.kernels.memory.buffer, ptrs, 2 * nb);
-      for (let i = 0; i < nb; i++) ex.sgemm(transA, transB, M, N, K, 1, list[2 * i]!, lda, list[2 * i + 1]!, ldb, 0, c + i * M * N * 4, N, this.kernels.workspaces[0]!);
+      ex.sgemmBatch(transA, transB, M, N, K, lda, ldb, ptrs, 0, nb, c, this.kernels.workspaces[0]!);
       return;
     }
     const i32 = this.i32;
@@ -215,7 +214,7 @@ export class WasmThreadPool implements GemmSplitter {
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
     this.publish(first, end);
-    runBatchChunks(ex, this.kernels.memory, i32, first, end, this.kernels.workspaces[0]!);
+    runBatchChunks(ex, i32, first, end, this.kernels.workspaces[0]!);
     this.join(end);
   }
 

@@ -25,7 +25,12 @@ interface WorkerThreadsModule {
 }
 
 /** How this engine starts pool workers, its core count, and whether the calling thread may block. */
-interface Spawner { spawn: SpawnWorker; cores: number; canBlock: boolean }
+interface Spawner {
+  /** Starts a worker; onError is called if it fails to start or throws (the pool then stops). */
+  spawn: (init: WorkerInit, onError: (e: unknown) => void) => ReturnType<SpawnWorker>;
+  cores: number;
+  canBlock: boolean;
+}
 
 /** Node's worker_threads, or null (no Node, or too old for process.getBuiltinModule). */
 function nodeSpawner(): Spawner | null {
@@ -43,10 +48,10 @@ function nodeSpawner(): Spawner | null {
     return {
       cores,
       canBlock: true,
-      spawn: (init) => {
+      spawn: (init, onError) => {
         const w = new wt.Worker(url, { workerData: init, execArgv });
         w.unref(); // an idle pool never keeps the process alive
-        w.on('error', () => {}); // a worker that fails to start leaves the pool not ready: single-threaded
+        w.on('error', onError);
         return w;
       },
     };
@@ -64,7 +69,15 @@ function nodeSpawner(): Spawner | null {
 function webSpawner(): Spawner | null {
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (typeof Worker !== 'function' || typeof SharedArrayBuffer !== 'function' || g.crossOriginIsolated !== true) return null;
-  return { cores: g.navigator?.hardwareConcurrency || 1, canBlock: false, spawn: spawnWebWorker };
+  return {
+    cores: g.navigator?.hardwareConcurrency || 1,
+    canBlock: false,
+    spawn: (init, onError) => {
+      const w = spawnWebWorker(init);
+      w.addEventListener('error', onError);
+      return w;
+    },
+  };
 }
 
 /**
@@ -135,11 +148,23 @@ export class ThreadedGemm {
     const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
     if (!k) { this.failed = true; return; }
     try {
-      this.pool = new WasmThreadPool(k, this.spawner!.spawn, { threads: this.wanted, canBlock: this.spawner!.canBlock, minGemmWork: this.minWork, spinMicros: 1000 });
+      const spawn: SpawnWorker = (init) => this.spawner!.spawn(init, (e) => this.workerFailed(e));
+      this.pool = new WasmThreadPool(k, spawn, { threads: this.wanted, canBlock: this.spawner!.canBlock, minGemmWork: this.minWork, spinMicros: 300 });
       this.kernels = k;
     } catch {
       this.failed = true;
     }
+  }
+
+  /**
+   * A worker that failed to start or threw: the pool stops and kernels run single-threaded from now on
+   * (a dead worker would otherwise leave every job to the calling thread while still counted as ready).
+   */
+  private workerFailed(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.close();
+    console.warn(`tsgrad: a kernel worker failed (${e instanceof Error ? e.message : String(e)}); continuing single-threaded`);
   }
 
   /** Stops the workers (a later large GEMM starts a new pool). */

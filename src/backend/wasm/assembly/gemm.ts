@@ -273,6 +273,21 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
  * Micro-kernel alone on L1-resident packed panels (kc·(MR+NR) floats at `work`), `reps` times into
  * the tile at `c` (ldc = NR). Measures the peak the blocking can approach: 2·MR·NR·kc·reps flops.
  */
+/**
+ * Matrices lo..hi−1 of a batch of equal-shape GEMMs (alpha 1, beta 0): matrix i reads A and B at the
+ * byte pointers stored at ptrs + 8i (a, then b, as i32) and writes a contiguous M×N C at c + i·M·N·4.
+ * The pointer list lives in wasm memory, so pool workers never view memory through a JS buffer that a
+ * grow on another thread may have outdated.
+ */
+export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda: i32, ldb: i32,
+                           ptrs: usize, lo: i32, hi: i32, c: usize, work: usize): void {
+  const mn4 = <usize>M * <usize>N << 2;
+  for (let i = lo; i < hi; i++) {
+    const p = ptrs + (<usize>i << 3);
+    sgemm(transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work);
+  }
+}
+
 export function kernelBench(kc: i32, reps: i32, work: usize, c: usize): void {
   const shape = tileShape;
   const mr = shape == 1 ? 2 : 4;

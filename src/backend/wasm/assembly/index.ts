@@ -1,5 +1,5 @@
 // Entry point of the wasm kernel module: every export the TypeScript loader (../kernels.ts) calls.
-export { sgemm, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
+export { sgemm, sgemmBatch, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
 export { binary, binaryScalar, binaryBcast, unary, sumRows, sumMid, maxRows, softmaxRows, sgdStep, adamStep, layerNormRows, layerNormBackwardRows } from './elementwise';
 export { im2col, col2im, conv2dForward, conv2dBackward, maxPool2d, maxPool2dBackward } from './conv';
 
