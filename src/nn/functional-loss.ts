@@ -1,7 +1,9 @@
 // Loss functions (torch.nn.functional's losses plus focal and CoSENT), composed from differentiable
-// ops so none needs a backward of its own. Re-exported by src/nn/functional.ts.
+// ops so none needs a backward of its own (unweighted NLL goes through the ops/loss.ts primitive).
+// Re-exported by src/nn/functional.ts.
 import '../ops/methods.js';
 import { logSoftmax } from '../ops/activation.js';
+import { nllLossRows } from '../ops/loss.js';
 import { cat } from '../ops/shape.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -135,6 +137,10 @@ export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIn
   const w = classWeight('nllLoss', weight, C);
   const x = classesLast(input); // (M, C)
   const t = target.reshape([-1]); // (M)
+  if (!w) {
+    const loss = nllLossRows(x, t, ignoreIndex, reduction); // one primitive each way
+    return reduction === 'none' ? loss.reshape(target.shape) : loss;
+  }
   const keep = t.ne(ignoreIndex);
   const safe = t.where(keep, 0);
   const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1); // (M)

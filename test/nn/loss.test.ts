@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Tensor, IndexError, DTypeError, ShapeError, ArgumentError, tensor, randn, manualSeed, gradcheck } from '../../src/index.js';
 import * as F from '../../src/nn/functional-loss.js';
+import { grad as autogradGrad } from '../../src/autograd/engine.js';
+import { enableGrad } from '../../src/autograd/grad-mode.js';
 import * as L from '../../src/nn/loss.js';
 import { expectClose, golden } from '../helpers.js';
 
@@ -119,5 +121,19 @@ describe('nn/functional-loss errors and edges', () => {
     assert.ok(gradcheck((u, v, q) => F.tripletMarginLoss(u, v, q, { p: 3, swap: true }), [a, p, n]));
     const cos = randn([6], { dtype: 'float64', requiresGrad: true });
     assert.ok(gradcheck((c) => F.cosentLoss(c.tanh(), tensor([0, 1, 2, 0, 1, 3], { dtype: 'float64' })), [cos]));
+  });
+  it('gradcheck: unweighted nllLoss / crossEntropy (the fused primitive) with ignoreIndex, every reduction, and its double backward', () => {
+    manualSeed(4);
+    const a = randn([4, 5], { dtype: 'float64', requiresGrad: true });
+    const t = tensor([0, 4, -100, 2], { dtype: 'int32' });
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      assert.ok(gradcheck((z) => F.crossEntropy(z, t, { reduction }), [a]), reduction);
+      assert.ok(gradcheck((z) => F.nllLoss(z.logSoftmax(1), t, { reduction }), [a]), `nll ${reduction}`);
+    }
+    const nd = randn([2, 3, 4], { dtype: 'float64', requiresGrad: true });
+    assert.ok(gradcheck((z) => F.crossEntropy(z, tensor([[0, 2, 1, 1], [2, 2, 0, 1]], { dtype: 'int32' })), [nd]));
+    // createGraph: the gradient is itself differentiable (its norm's gradient, checked by finite differences).
+    // (gradcheck evaluates f without grad for its finite differences; the inner grad needs a graph.)
+    assert.ok(gradcheck((z) => enableGrad(() => autogradGrad(F.crossEntropy(z.mul(z), t), [z], { createGraph: true })[0]!.pow(2).sum()), [a]));
   });
 });
