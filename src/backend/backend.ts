@@ -57,6 +57,11 @@ export interface Backend {
   /** softmax (or log-softmax) along the middle axis of a contiguous (outer, size, inner) buffer, max-shifted. */
   softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
   /**
+   * Gradient of softmax (or log-softmax) along the middle axis from the output y and its gradient g
+   * (contiguous, (outer, size, inner)): softmax dx = y ⊙ (g − Σ g⊙y), log-softmax dx = g − eʸ·Σ g.
+   */
+  softmaxBackward(g: TypedArray, y: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void;
+  /**
    * Batched C[b] = A[b]·B[b] (+ bias): A[b] is M×K at aOffsets[b] with row/col strides (ars, acs); B[b]
    * is K×N likewise; out is contiguous (batch, M, N). A bias (contiguous, length N) is added to every
    * row (addmm, linear); GEMM kernels start C from it instead of a separate broadcast add.

@@ -1,5 +1,6 @@
 // Activations composed from differentiable primitives (no backward of their own): softmax family,
 // softplus, leaky ReLU, ELU/SELU, hard* variants, mish, GLU.
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { normalizeDim } from '../tensor/shape.js';
@@ -12,8 +13,8 @@ function asFloat(x: Tensor): Tensor {
 }
 
 /**
- * One fused kernel for softmax / log-softmax along dim (shifted by the max for stability); the
- * backward is written with ops: softmax s → s ⊙ (g − Σ g⊙s), log-softmax → g − eˢ·Σ g.
+ * One fused kernel for softmax / log-softmax along dim (shifted by the max for stability), and one for
+ * the backward: softmax s → s ⊙ (g − Σ g⊙s), log-softmax → g − eˢ·Σ g (written with ops under createGraph).
  */
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const name = log ? 'logSoftmax' : 'softmax';
@@ -27,9 +28,18 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
     be().softmax(contiguousData(xf), outer, size, numel(xf.shape.slice(d + 1)), out.storage.data, log);
     finishOut(out);
   }
-  return record(out, name, [xf], (g) => [log
-    ? g.sub(out.exp().mul(g.sum(d, { keepdim: true })))
-    : out.mul(g.sub(g.mul(out).sum(d, { keepdim: true })))], [out]);
+  return record(out, name, [xf], (g) => {
+    if (isGradEnabled()) { // createGraph: the gradient written with differentiable ops
+      return [log ? g.sub(out.exp().mul(g.sum(d, { keepdim: true }))) : out.mul(g.sub(g.mul(out).sum(d, { keepdim: true })))];
+    }
+    const dx = empty(xf.shape, xf.dtype);
+    if (xf.numel() > 0) {
+      const outer = numel(xf.shape.slice(0, d));
+      const size = xf.ndim ? xf.shape[d]! : 1;
+      be().softmaxBackward(contiguousData(g, xf.dtype), out.storage.data, outer, size, numel(xf.shape.slice(d + 1)), dx.storage.data, log);
+    }
+    return [finishOut(dx)];
+  }, [out]);
 }
 
 /** softmax(x)ᵢ = e^{xᵢ − max} / Σⱼ e^{xⱼ − max} along dim. @example softmax(tensor([1, 2, 3])) // [0.090, 0.245, 0.665] */

@@ -54,10 +54,20 @@ export function writeInto(dst: Tensor, src: Tensor): void {
     if (dst.dtype === 'float16' || dst.dtype === 'bfloat16') roundInPlace(dst.dtype, out);
     return;
   }
+  const d = dst.storage.data;
+  if (src.dtype === dst.dtype && src.storage !== dst.storage && sameShape(src.shape, dst.shape) && src.isContiguous()) {
+    // A whole contiguous source into a strided window (the backward of narrow/split, slice assignment):
+    // no staging copy.
+    const sd = src.storage.data, so = src.offset;
+    stridedWalk(dst.shape, dst.strides, dst.offset, (o, s, len, st) => {
+      if (st === 1) d.set(sd.subarray(so + o, so + o + len) as never, s);
+      else for (let k = 0; k < len; k++) d[s + k * st] = sd[so + o + k]!;
+    });
+    return;
+  }
   const tmp = allocate(dst.dtype, n);
   be().unary(op, sv, tmp);
   if (dst.dtype === 'float16' || dst.dtype === 'bfloat16') roundInPlace(dst.dtype, tmp);
-  const d = dst.storage.data;
   stridedWalk(dst.shape, dst.strides, dst.offset, (o, s, len, st) => {
     for (let k = 0; k < len; k++) d[s + k * st] = tmp[o + k]!;
   });

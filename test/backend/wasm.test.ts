@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { loadWasmKernels, wasmFeatures, type UnaryOp, type WasmBuild, type WasmKernels } from '../../src/backend/wasm/kernels.js';
 import { loadNodeWasmKernels, spawnNodeWorker } from '../../src/backend/wasm/pool-node.js';
 import { WasmThreadPool } from '../../src/backend/wasm/pool.js';
-import { jsBackend } from '../../src/backend/index.js';
+import { jsBackend, wasmBackend } from '../../src/backend/index.js';
 
 // Deterministic inputs (a small LCG) so failures reproduce.
 function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
@@ -291,6 +291,50 @@ describe('backend/wasm: worker pool (2 threads, shared memory)', () => {
   });
 });
 
+describe('backend/wasm: strided gathers (.contiguous() of views)', () => {
+  const k = loadWasmKernels()!;
+  const gatherRef = (src: Float32Array, off: number, shape: number[], st: number[]): Float32Array => {
+    const out: number[] = [];
+    const walk = (d: number, o: number): void => {
+      if (d === shape.length) { out.push(src[o]!); return; }
+      for (let i = 0; i < shape[d]!; i++) walk(d + 1, o + i * st[d]!);
+    };
+    walk(0, off);
+    return Float32Array.from(out);
+  };
+  it('matches an index-by-index walk for permutes, narrow views, transposes, broadcasts and size-1 dims', () => {
+    const src = rand(8 * 64 * 384 + 8, 71);
+    const cases: [number, number[], number[]][] = [
+      [0, [8, 64, 4, 32], [8192, 32, 2048, 1]], // (B, H, T, hd) → (B, T, H, hd): head merge
+      [5, [8, 4, 64, 32], [24576, 32, 384, 1]], // one third of a qkv buffer, heads split out
+      [3, [512, 128], [1, 512]], // a transpose
+      [0, [7, 1, 9], [0, 5, 1]], // broadcast along dim 0, a size-1 dim
+      [2, [3, 5], [40, 3]], // strided rows and columns
+      [0, [4], [0]], // an expanded scalar
+    ];
+    for (const [off, shape, st] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const got = new Float32Array(n);
+      k.gatherStrided(src, off, shape, st, got);
+      assert.deepEqual(got, gatherRef(src, off, shape, st), `shape [${shape}] strides [${st}]`);
+    }
+  });
+  it('rejects views it cannot gather', () => {
+    const src = rand(16, 72), out = new Float32Array(16);
+    assert.throws(() => k.gatherStrided(src, 0, [2, 2, 2, 2, 1], [8, 4, 2, 1, 1], out), /≤ 4 dims/);
+    assert.throws(() => k.gatherStrided(src, 15, [2], [-1], out), /non-negative strides/);
+    assert.throws(() => k.gatherStrided(src, 10, [4, 4], [4, 1], out), /outside/);
+  });
+  it('the wasm backend gives the js backend\'s bytes for .contiguous() of large views', () => {
+    const x = rand(8 * 64 * 384, 73);
+    const view = { data: x, shape: [8, 4, 64, 32], strides: [24576, 32, 384, 1], offset: 128 };
+    const a = new Float32Array(65536), b = new Float32Array(65536);
+    wasmBackend()!.unary('identity', view, a);
+    jsBackend.unary('identity', view, b);
+    assert.deepEqual(a, b);
+  });
+});
+
 describe('backend/wasm: worker pool splits elementwise kernels and softmax rows', () => {
   const loaded = loadNodeWasmKernels({ threads: 2 })!;
   const single = loadWasmKernels()!;
@@ -317,6 +361,13 @@ describe('backend/wasm: worker pool splits elementwise kernels and softmax rows'
         loaded.kernels.softmaxRows(x, rows, cols, got, { log });
         single.softmaxRows(x, rows, cols, want, { log });
         assert.deepEqual(got, want, `softmax log=${log} ${rows}x${cols}`);
+        const g = rand(rows * cols, 54, -2, 2);
+        loaded.kernels.softmaxBackwardRows(g, want, rows, cols, got, { log });
+        const ref = new Float32Array(rows * cols);
+        single.softmaxBackwardRows(g, want, rows, cols, ref, { log });
+        assert.deepEqual(got, ref, `softmax backward log=${log} ${rows}x${cols}`);
+        jsBackend.softmaxBackward(g, want, rows, cols, 1, ref, log);
+        for (let i = 0; i < rows * cols; i++) assert.ok(Math.abs(got[i]! - ref[i]!) <= 1e-5 * (1 + Math.abs(ref[i]!)), `vs js at ${i}: ${got[i]} ${ref[i]}`);
       }
     }
   });

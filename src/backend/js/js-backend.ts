@@ -92,6 +92,7 @@ export class JsBackend implements Backend {
       // Same-type copies: contiguous ones are one memcpy, 2-D transposed ones go tile by tile so both
       // sides stay in cache (gradients of x.T and weight.T views are cloned this way).
       if (shape.length === 1 && st[0] === 1) { out.set(x.data.subarray(x.offset, x.offset + shape[0]!) as never); return; }
+      if (shape.length === 1 && st[0] === 0) { out.fill(x.data[x.offset]! as never); return; } // an expanded scalar
       if (shape.length === 2 && st[1] !== 1) { copy2d(x.data, x.offset, st[0]!, st[1]!, shape[0]!, shape[1]!, out); return; }
     }
     const inner = shape[shape.length - 1]!;
@@ -198,6 +199,20 @@ export class JsBackend implements Backend {
         } else {
           const inv = 1 / sum;
           for (let r = 0; r < size; r++) out[base + r * inner] = Math.exp(x[base + r * inner]! - m) * inv;
+        }
+      }
+    }
+  }
+
+  softmaxBackward(g: TypedArray, y: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * size * inner + i;
+        let s = 0;
+        for (let r = 0; r < size; r++) { const k = base + r * inner; s += log ? g[k]! : g[k]! * y[k]!; }
+        for (let r = 0; r < size; r++) {
+          const k = base + r * inner;
+          out[k] = log ? g[k]! - Math.exp(y[k]!) * s : y[k]! * (g[k]! - s);
         }
       }
     }

@@ -38,6 +38,7 @@ export interface KernelExports {
   maxRows(x: number, rows: number, cols: number, out: number): void;
   sumMid(x: number, outer: number, size: number, inner: number, out: number): void;
   softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
+  softmaxBackwardRows(g: number, y: number, rows: number, cols: number, out: number, log: number): void;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampC: number,
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, beta1: number, b1c: number, beta2: number, b2c: number,
@@ -46,6 +47,7 @@ export interface KernelExports {
     out: number, mean: number, rstd: number): void;
   layerNormBackwardRows(g: number, x: number, mean: number, rstd: number, w: number, hasW: number, rows: number, cols: number,
     dx: number, dw: number, db: number, hasDw: number, hasDb: number): void;
+  gatherStrided4(src: number, d0: number, d1: number, d2: number, d3: number, s0: number, s1: number, s2: number, s3: number, out: number): void;
   heapBase(): number;
   isRelaxed(): number;
   // Convolution and pooling (assembly/conv.ts); `geom` points at the i32 block writeGeom lays out.
@@ -88,8 +90,8 @@ export interface GemmSplitter {
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number): void;
 }
 
-/** Row-independent kernels GemmSplitter.map can split: elementwise unary/binary, softmax rows. */
-export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2;
+/** Row-independent kernels GemmSplitter.map can split: elementwise unary/binary, softmax rows and their gradient. */
+export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2, MAP_SOFTMAX_BACKWARD = 3;
 
 // ---- feature probes -----------------------------------------------------------------------------
 
@@ -344,6 +346,27 @@ export class WasmKernels {
     out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
   }
 
+  /**
+   * out (contiguous) ← the strided view (offset, shape of ≤ 4 dims, strides ≥ 0) of src. Copies in the
+   * span the view covers (the caller keeps it within a few times the view's size), gathers inside wasm
+   * memory, copies out.
+   */
+  gatherStrided(src: Float32Array, offset: number, shape: readonly number[], strides: readonly number[], out: Float32Array): void {
+    const nd = shape.length;
+    if (nd > 4 || strides.some((st) => st < 0)) throw new RangeError(`gatherStrided: expected ≤ 4 dims and non-negative strides, got shape [${shape}], strides [${strides}]`);
+    const d = [1, 1, 1, 1], st = [0, 0, 0, 0];
+    for (let i = 0; i < nd; i++) { d[4 - nd + i] = shape[i]!; st[4 - nd + i] = strides[i]!; }
+    const n = d[0]! * d[1]! * d[2]! * d[3]!;
+    if (n === 0) return;
+    let span = 1;
+    for (let i = 0; i < 4; i++) span += (d[i]! - 1) * st[i]!;
+    if (offset + span > src.length || out.length < n) throw new RangeError(`gatherStrided: view of shape [${shape}] outside its ${src.length}-element source or output`);
+    const [ps, po] = this.reserve(span, n);
+    this.f32.set(src.subarray(offset, offset + span), ps >> 2);
+    this.exports.gatherStrided4(ps, d[0]!, d[1]!, d[2]!, d[3]!, st[0]!, st[1]!, st[2]!, st[3]!, po);
+    out.set(this.f32.subarray(po >> 2, (po >> 2) + n));
+  }
+
   /** out = f(x) elementwise. Copies x in, out out. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
     const n = x.length;
@@ -364,6 +387,19 @@ export class WasmKernels {
     if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX, opts.log ? 1 : 0, px, 0, px, rows, cols);
     else this.exports.softmaxRows(px, rows, cols, px, opts.log ? 1 : 0);
     out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
+  }
+
+  /** Gradient of softmaxRows from its output y and output gradient g (contiguous (rows, cols)); { log } for logSoftmax. */
+  softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
+    const n = rows * cols;
+    if (g.length < n || y.length < n || out.length < n) throw new RangeError(`softmaxBackwardRows: buffers shorter than ${rows}x${cols}`);
+    const [pg, py] = this.reserve(n, n);
+    this.f32.set(g.subarray(0, n), pg >> 2);
+    this.f32.set(y.subarray(0, n), py >> 2);
+    const log = opts.log ? 1 : 0;
+    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX_BACKWARD, log, pg, py, pg, rows, cols);
+    else this.exports.softmaxBackwardRows(pg, py, rows, cols, pg, log);
+    out.set(this.f32.subarray(pg >> 2, (pg >> 2) + n));
   }
 
   /** out[r] = Σ_c x[r, c] for a contiguous (rows, cols) buffer. */

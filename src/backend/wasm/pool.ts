@@ -10,7 +10,7 @@
 // half the GEMM, and a worker that wakes late finds nothing left to claim (its stale END stops it).
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BINARY, MAP_SOFTMAX, MAP_UNARY, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /** Chunks per thread: more balances better on a busy machine, fewer repack the shared operand less. */
@@ -68,7 +68,8 @@ function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: nu
     const lo = (next - first) * chunk, len = Math.min(n, lo + chunk) - lo;
     if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
     else if (fn === MAP_BINARY) ex.binary(op, x + 4 * lo, y + 4 * lo, out + 4 * lo, len);
-    else ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+    else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+    else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
     if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
 }
@@ -220,8 +221,8 @@ export class WasmThreadPool implements GemmSplitter {
 
   /**
    * A row-independent kernel split across the pool: fn MAP_UNARY (op, x → out over n elements),
-   * MAP_BINARY (op, x, y → out over n elements) or MAP_SOFTMAX (op = log flag, x → out over n rows of
-   * `cols`). Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or
+   * MAP_BINARY (op, x, y → out over n elements), MAP_SOFTMAX (op = log flag, x → out over n rows of
+   * `cols`) or MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows). Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or
    * whole rows, so the result is bit-identical to one call.
    */
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1): void {
@@ -229,12 +230,13 @@ export class WasmThreadPool implements GemmSplitter {
     if (!this.isReady) {
       if (fn === MAP_UNARY) ex.unary(op, x, out, n);
       else if (fn === MAP_BINARY) ex.binary(op, x, y, out, n);
-      else ex.softmaxRows(x, n, cols, out, op);
+      else if (fn === MAP_SOFTMAX) ex.softmaxRows(x, n, cols, out, op);
+      else ex.softmaxBackwardRows(x, y, n, cols, out, op);
       return;
     }
     const i32 = this.i32;
     const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
-    const chunk = fn === MAP_SOFTMAX ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
+    const chunk = fn === MAP_SOFTMAX || fn === MAP_SOFTMAX_BACKWARD ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
     const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
     i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;
     i32[ARGS + 5] = n; i32[ARGS + 6] = cols; i32[ARGS + 7] = chunk;

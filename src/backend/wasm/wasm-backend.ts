@@ -26,7 +26,7 @@ const UNARY: Partial<Record<UnaryOp, WUnary>> = {
  * "Thresholds"): with copies, wasm add / exp / row sums already win 1.5-3x at 64 elements and 3-5x
  * at 256; 256 keeps the tiniest tensors (scalars, biases) on the JS path, which has no call overhead.
  */
-export const WASM_THRESHOLDS = { elementwise: 256, gemm: 8192, reduce: 256 };
+export const WASM_THRESHOLDS = { elementwise: 256, gemm: 8192, reduce: 256, gather: 4096 };
 
 const isF32 = (a: TypedArray): a is Float32Array => a instanceof Float32Array;
 
@@ -75,6 +75,17 @@ export class WasmBackend extends JsBackend {
   }
 
   override unary(op: UnaryOp, x: View, out: TypedArray): void {
+    if (op === 'identity' && isF32(x.data) && isF32(out) && out.length >= WASM_THRESHOLDS.gather) {
+      // Strided float32 copies (head split/merge, permutes, narrow views): gathered inside wasm memory
+      // when the span the view covers is at most 4x its size (else the copy-in would dominate).
+      const { shape, strides } = coalesce(x.shape, [x.strides]);
+      const st = strides[0]!;
+      if (shape.length <= 4 && !(shape.length === 1 && st[0]! <= 1) && st.every((s) => s >= 0)) {
+        let span = 1;
+        for (let i = 0; i < shape.length; i++) span += (shape[i]! - 1) * st[i]!;
+        if (span <= 4 * out.length) return this.kernels.gatherStrided(x.data, x.offset, shape, st, out);
+      }
+    }
     const wop = UNARY[op];
     if (wop && isF32(x.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
       const { shape, strides } = coalesce(x.shape, [x.strides]);
@@ -104,6 +115,14 @@ export class WasmBackend extends JsBackend {
       return k.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
     }
     super.softmax(x, outer, size, inner, out, log);
+  }
+
+  override softmaxBackward(g: TypedArray, y: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
+    if (inner === 1 && isF32(g) && isF32(y) && isF32(out) && outer * size >= WASM_THRESHOLDS.elementwise) {
+      const k = this.threads.forElements(outer * size) ?? this.kernels;
+      return k.softmaxBackwardRows(g.subarray(0, outer * size), y.subarray(0, outer * size), outer, size, out, { log });
+    }
+    super.softmaxBackward(g, y, outer, size, inner, out, log);
   }
 
   override layerNorm(x: TypedArray, rows: number, cols: number, w: TypedArray | null, b: TypedArray | null, eps: number,

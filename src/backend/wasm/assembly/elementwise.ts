@@ -270,6 +270,40 @@ export function softmaxRows(x: usize, rows: i32, cols: i32, out: usize, log: i32
 }
 
 /**
+ * Gradient of softmax over the last dim of contiguous (rows, cols) y = softmax(x) (log = 0):
+ * dx = y ⊙ (g − Σ g⊙y); of log-softmax (log != 0, y = logSoftmax(x)): dx = g − eʸ·Σ g. out may alias g.
+ */
+export function softmaxBackwardRows(g: usize, y: usize, rows: i32, cols: i32, out: usize, log: i32): void {
+  const n4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    const gr = g + off, yr = y + off, or = out + off;
+    let acc = f32x4.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const gv = v128.load(gr + o);
+      acc = f32x4.add(acc, log != 0 ? gv : f32x4.mul(gv, v128.load(yr + o)));
+    }
+    let s = hsum(acc);
+    for (let i = n4; i < cols; i++) {
+      const o = <usize>i << 2;
+      s += log != 0 ? load<f32>(gr + o) : load<f32>(gr + o) * load<f32>(yr + o);
+    }
+    const sv = f32x4.splat(s);
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const gv = v128.load(gr + o), yv = v128.load(yr + o);
+      v128.store(or + o, log != 0 ? f32x4.sub(gv, f32x4.mul(vexp(yv), sv)) : f32x4.mul(yv, f32x4.sub(gv, sv)));
+    }
+    if (n4 < cols) {
+      const o = <usize>n4 << 2, w = cols - n4;
+      const gv = loadPartial(gr + o, w), yv = loadPartial(yr + o, w);
+      storePartial(or + o, log != 0 ? f32x4.sub(gv, f32x4.mul(vexp(yv), sv)) : f32x4.mul(yv, f32x4.sub(gv, sv)), w);
+    }
+  }
+}
+
+/**
  * SGD with momentum, in place (torch.optim.SGD):
  *   g ← ±grad + λp;  buf ← g (first step) or μ·buf + (1−τ)·g;  g ← g + μ·buf (Nesterov) or buf;  p ← p − lr·g
  * momentum = 0 skips the buffer (buf may be 0). dampC = 1 − τ. Same float32 operation order as the
@@ -453,6 +487,26 @@ export function layerNormBackwardRows(g: usize, x: usize, mean: usize, rstd: usi
       const xh = (load<f32>(xr + o) - mu) * rs;
       const gy = hasW != 0 ? gj * load<f32>(w + o) : gj;
       store<f32>(dr + o, rs * (gy - a - xh * c));
+    }
+  }
+}
+
+/**
+ * out (contiguous) ← a strided 4-D float32 view of src: element (i, j, k, l) at src + 4·(i·s0 + j·s1 +
+ * k·s2 + l·s3) (strides in elements, ≥ 0; pad lower-rank views with size-1 dims). Rows with s3 = 1 are
+ * one memory.copy each (head split/merge, permutes, narrow views).
+ */
+export function gatherStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32, out: usize): void {
+  const row = <usize>d3 << 2;
+  let o = out;
+  for (let i = 0; i < d0; i++) {
+    for (let j = 0; j < d1; j++) {
+      for (let k = 0; k < d2; k++) {
+        const base = src + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
+        if (s3 == 1) memory.copy(o, base, row);
+        else for (let l = 0; l < d3; l++) store<f32>(o + (<usize>l << 2), load<f32>(base + (<usize>l * <usize>s3 << 2)));
+        o += row;
+      }
     }
   }
 }
