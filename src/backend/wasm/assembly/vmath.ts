@@ -1,4 +1,4 @@
-// Four-lane float32 transcendental functions (exp, log, tanh, erfc-based GELU) on v128.
+// Four-lane float32 transcendental functions (exp, log, tanh, erf, GELU) on v128.
 // Range reduction + minimax polynomials with the classic Cephes single-precision coefficients:
 // about 1-2 ulp over the float32 range, NaN/±Inf/0 handled like Math.*.
 
@@ -16,7 +16,10 @@
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, splat(-104.0)), splat(89.0)); // NaN propagates through min/max
-  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  // n = round(x·log₂e) by adding 1.5·2²³: the sum's low mantissa bits hold n as an integer, so both
+  // n (float) and n (int, the bit pattern minus the magic's) come without a rounding or conversion op.
+  const t = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), splat(12582912.0));
+  const n = f32x4.sub(t, splat(12582912.0));
   // ln2 = C1 + C2 with C1 exactly representable in 9 bits, so n·C1 is exact.
   let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
@@ -28,7 +31,7 @@
   p = fma(p, r, splat(5.0000001201e-1));
   const z = f32x4.mul(r, r);
   const y = f32x4.add(fma(p, z, r), splat(1.0));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(t, i32x4.splat(0x4b400000));
   const h = i32x4.shr_s(ni, 1);
   const l = i32x4.sub(ni, h);
   const s1 = i32x4.shl(i32x4.add(h, i32x4.splat(127)), 23);
@@ -96,20 +99,27 @@
   return v128.bitselect(f32x4.mul(e, s), s, f32x4.lt(x, splat(0)));
 }
 
-/** GELU, erf form: x·Φ(x) = ½x·erfc(−x/√2). erfc(t) for t ≥ 0 by Abramowitz–Stegun 7.1.26
- *  (|error| ≤ 1.5e-7); using erfc directly for x < 0 keeps the small negative tail accurate. */
+/** GELU, erf form: ½x·(1 + erf(x/√2)), PyTorch's formula. erf by a rational minimax fit on [−4, 4]
+ *  (odd degree-13 numerator, even degree-8 denominator: |error| ≤ 4e-7 in float32; ±1 beyond, where
+ *  float32 erf is ±1), one division and no exponential, so about twice as fast as an erfc route. */
 // @ts-ignore: decorator
 @inline export function vgeluErf(x: v128): v128 {
-  const t = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
-  const u = f32x4.div(splat(1.0), fma(t, splat(0.3275911), splat(1.0)));
-  let p = splat(1.061405429);
-  p = fma(p, u, splat(-1.453152027));
-  p = fma(p, u, splat(1.421413741));
-  p = fma(p, u, splat(-0.284496736));
-  p = fma(p, u, splat(0.254829592));
-  const q = f32x4.mul(f32x4.mul(p, u), vexp(f32x4.neg(f32x4.mul(t, t)))); // erfc(|x|/√2)
-  const phi2 = v128.bitselect(q, f32x4.sub(splat(2.0), q), f32x4.lt(x, splat(0)));
-  return f32x4.mul(f32x4.mul(x, splat(0.5)), phi2);
+  const z = f32x4.min(f32x4.max(f32x4.mul(x, splat(0.7071067811865476)), splat(-4.0)), splat(4.0));
+  const z2 = f32x4.mul(z, z);
+  let p = splat(-2.72614225801306e-10);
+  p = fma(p, z2, splat(2.77068142495902e-08));
+  p = fma(p, z2, splat(-2.10102402082508e-06));
+  p = fma(p, z2, splat(-5.69250639462346e-05));
+  p = fma(p, z2, splat(-7.34990630326855e-04));
+  p = fma(p, z2, splat(-2.95459980854025e-03));
+  p = fma(p, z2, splat(-1.60960333262415e-02));
+  let q = splat(-1.45660718464996e-05);
+  q = fma(q, z2, splat(-2.13374055278905e-04));
+  q = fma(q, z2, splat(-1.68282697438203e-03));
+  q = fma(q, z2, splat(-7.37332916720468e-03));
+  q = fma(q, z2, splat(-1.42647390514189e-02));
+  const erf = f32x4.div(f32x4.mul(z, p), q);
+  return f32x4.mul(f32x4.mul(x, splat(0.5)), f32x4.add(erf, splat(1.0)));
 }
 
 /** erf(x) = sign(x)·(1 − erfc(|x|)), erfc by Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7 absolute). */
