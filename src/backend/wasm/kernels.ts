@@ -86,6 +86,8 @@ export interface GemmSplitter {
   /** nb GEMMs of one shape, whole matrices per thread (pointer list: see WasmThreadPool.sgemmBatch). */
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, nb: number, c: number): void;
+  /** Wakes sleeping workers ahead of a job (see WasmThreadPool.prewake). */
+  prewake(): void;
   /** A row-independent kernel (unary, binary, softmax rows) split by ranges (see WasmThreadPool.map). */
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number): void;
 }
@@ -204,6 +206,11 @@ export class WasmKernels {
     this.ensure(p);
   }
 
+  /** Wakes the pool's sleeping workers, if a pool is attached, before operands are copied in. */
+  private prewake(): void {
+    if (this.splitter && this.splitter.threads > 1) this.splitter.prewake();
+  }
+
   /** Attach a thread pool (pool.ts) that large GEMMs are split across. */
   setSplitter(s: GemmSplitter | null): void { this.splitter = s; }
   get threads(): number { return this.splitter?.threads ?? 1; }
@@ -248,6 +255,7 @@ export class WasmKernels {
       throw new RangeError(`sgemm: operand too short for M=${M} N=${N} K=${K}`);
     }
     if (bias && (bias.length < N || beta !== 0)) throw new RangeError(`sgemm: a bias needs beta = 0 and N = ${N} elements, got beta ${beta}, ${bias.length} elements`);
+    this.prewake();
     const [pa, pb, pc] = this.reserve(aLen, bLen, cLen);
     const f32 = this.f32;
     if (aLen) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
@@ -280,6 +288,7 @@ export class WasmKernels {
     if (aCols > lda || bCols > ldb) throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb})`);
     if (cOff + nb * M * N > C.length) throw new RangeError(`sgemmBatched: output too short for ${nb}x${M}x${N}`);
     const la = batchLayout(aOffs, aLen, A.length), lb = batchLayout(bOffs, bLen, B.length);
+    this.prewake();
     const [pa, pb, pc, pp] = this.reserve(la.floats, lb.floats, nb * M * N, 2 * nb);
     const f32 = this.f32;
     const ptrA = copyBatch(f32, pa, A, aOffs, aLen, la), ptrB = copyBatch(f32, pb, B, bOffs, bLen, lb);
@@ -321,6 +330,7 @@ export class WasmKernels {
       this.exports.binaryScalar(code, pa, b, opts.scalarFirst ? 1 : 0, pa, n);
       out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
     } else {
+      this.prewake();
       const [pa, pb] = this.reserve(n, n);
       this.f32.set(a, pa >> 2);
       this.f32.set(b, pb >> 2);
@@ -371,6 +381,7 @@ export class WasmKernels {
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
     const n = x.length;
     if (out.length !== n) throw new RangeError(`unary ${op}: out has ${out.length} elements, expected ${n}`);
+    this.prewake();
     const [px] = this.reserve(n);
     this.f32.set(x, px >> 2);
     if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_UNARY, UNARY_CODES[op], px, 0, px, n);
@@ -382,6 +393,7 @@ export class WasmKernels {
   softmaxRows(x: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
     const n = rows * cols;
     if (x.length < n || out.length < n) throw new RangeError(`softmaxRows: buffers shorter than ${rows}x${cols}`);
+    this.prewake();
     const [px] = this.reserve(n);
     this.f32.set(x.subarray(0, n), px >> 2);
     if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX, opts.log ? 1 : 0, px, 0, px, rows, cols);
@@ -393,6 +405,7 @@ export class WasmKernels {
   softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
     const n = rows * cols;
     if (g.length < n || y.length < n || out.length < n) throw new RangeError(`softmaxBackwardRows: buffers shorter than ${rows}x${cols}`);
+    this.prewake();
     const [pg, py] = this.reserve(n, n);
     this.f32.set(g.subarray(0, n), pg >> 2);
     this.f32.set(y.subarray(0, n), py >> 2);

@@ -8,7 +8,8 @@
 // the caller returns when DONE reaches END. Claiming instead of fixed parts matters on a shared
 // machine: a descheduled worker (another process on its core) costs at most the chunk it holds, not
 // half the GEMM, and a worker that wakes late finds nothing left to claim (its stale END stops it).
-// Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait.
+// Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
+// callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
 import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
@@ -128,7 +129,11 @@ export function workerLoop(init: WorkerInit): void {
     while ((g === seen || g & 1) && performance.now() < deadline) {
       for (let s = 0; (g === seen || g & 1) && s < 1000; s++) g = Atomics.load(i32, GEN);
     }
-    while (g === seen || g & 1) { Atomics.wait(i32, GEN, g); g = Atomics.load(i32, GEN); }
+    if (g === seen || g & 1) {
+      // Sleep until a job or a prewake() (a notify without a new job): either way spin again first.
+      Atomics.wait(i32, GEN, g);
+      continue;
+    }
     seen = g;
     // Seqlock read: the job is consistent if GEN has not moved while reading it.
     const kind = i32[KIND], first = i32[FIRST]!, end = i32[END]!;
@@ -243,6 +248,15 @@ export class WasmThreadPool implements GemmSplitter {
     this.publish(first, end);
     runMapChunks(ex, i32, first, end);
     this.join(end);
+  }
+
+  /**
+   * Wakes sleeping workers without giving them a job: called before a caller's operand copies, so a
+   * worker's wake-up (tens of µs on a VM) overlaps them instead of delaying the job. Workers spin for
+   * spinMicros again, then sleep. Costs nothing when no worker sleeps.
+   */
+  prewake(): void {
+    if (this.isReady) Atomics.notify(this.i32, GEN);
   }
 
   /** Opens a job of `chunks` chunks (GEN odd: writing); the caller writes ARGS, then publish(). */
