@@ -26,6 +26,7 @@ export interface KernelExports {
     b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, lo: number, hi: number, c: number, work: number): void;
+  fillRows(c: number, ldc: number, m: number, n: number, row: number): void;
   kernelBench(kc: number, reps: number, work: number, c: number): void;
   workspaceFloats(): number;
   setTileShape(shape: number): void;
@@ -256,14 +257,14 @@ export class WasmKernels {
     }
     if (bias && (bias.length < N || beta !== 0)) throw new RangeError(`sgemm: a bias needs beta = 0 and N = ${N} elements, got beta ${beta}, ${bias.length} elements`);
     this.prewake();
-    const [pa, pb, pc] = this.reserve(aLen, bLen, cLen);
+    const [pa, pb, pc, pbias] = this.reserve(aLen, bLen, cLen, bias ? N : 0);
     const f32 = this.f32;
     if (aLen) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
     if (bLen) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
     if (beta !== 0 || ldc !== N) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
     if (bias) {
-      const row = bias.subarray(0, N);
-      for (let i = 0; i < M; i++) f32.set(row, (pc >> 2) + i * ldc);
+      f32.set(bias.subarray(0, N), pbias >> 2);
+      this.exports.fillRows(pc, ldc, M, N, pbias);
       beta = 1;
     }
     this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pa, lda, pb, ldb, beta, pc, ldc);

@@ -273,6 +273,12 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
  * Micro-kernel alone on L1-resident packed panels (kc·(MR+NR) floats at `work`), `reps` times into
  * the tile at `c` (ldc = NR). Measures the peak the blocking can approach: 2·MR·NR·kc·reps flops.
  */
+/** Copies the row at `row` (n floats) into the m rows of C (leading dimension ldc): C starting from a bias. */
+export function fillRows(c: usize, ldc: i32, m: i32, n: i32, row: usize): void {
+  const bytes = <usize>n << 2;
+  for (let i = 0; i < m; i++) memory.copy(c + (<usize>i * <usize>ldc << 2), row, bytes);
+}
+
 /**
  * Matrices lo..hi−1 of a batch of equal-shape GEMMs (alpha 1, beta 0): matrix i reads A and B at the
  * byte pointers stored at ptrs + 8i (a, then b, as i32) and writes a contiguous M×N C at c + i·M·N·4.
