@@ -11,10 +11,11 @@
 // it actually mapped is reported. --write replaces the "Suite" section of bench/RESULTS.md.
 // Benchmarks are not tests: nothing here asserts; the targets of issue #4 are printed as met/missed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './results-file.js';
 
 interface Row { case: string; ms: number }
 interface RunOutput { impl: string; threads: number; results: Row[]; info?: Record<string, unknown> }
@@ -232,21 +233,7 @@ async function main(): Promise<void> {
   add(() => child('tfjs-cpu', 1));
   const md = report(runs, loads);
   console.log(md);
-  if (args.includes('--write')) {
-    const file = join(root, 'bench', 'RESULTS.md');
-    let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nEach section is written by its benchmark; see the command in each.\n\n';
-    const start = text.indexOf('## Suite');
-    if (start >= 0) {
-      const next = text.indexOf('\n## ', start + 1);
-      text = text.slice(0, start) + md + (next >= 0 ? text.slice(next + 1) : '');
-    } else {
-      // The suite goes first: it is the side-by-side summary; older per-benchmark sections follow.
-      const first = text.indexOf('\n## ');
-      text = first >= 0 ? text.slice(0, first + 1) + md + '\n' + text.slice(first + 1) : text.trimEnd() + '\n\n' + md;
-    }
-    writeFileSync(file, text);
-    console.error(`wrote ${file}`);
-  }
+  if (args.includes('--write')) writeSection('Suite', md, { first: true });
 }
 
 await main();

@@ -8,8 +8,9 @@
 // OPENBLAS_NUM_THREADS/OMP_NUM_THREADS = threads. --write replaces the "SGEMM" section of bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './results-file.js';
 import { dirname, join } from 'node:path';
 
 type Case = 'NN' | 'NT';
@@ -246,19 +247,7 @@ async function main(): Promise<void> {
   add(child('tfjs-cpu', 1));
   const md = report(runs);
   console.log(md);
-  if (args.includes('--write')) {
-    const file = join(root, 'bench', 'RESULTS.md');
-    let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nEach section is written by its benchmark; see the command in each.\n\n';
-    const start = text.indexOf('## SGEMM');
-    if (start >= 0) {
-      const next = text.indexOf('\n## ', start + 1);
-      text = text.slice(0, start) + md + (next >= 0 ? text.slice(next + 1) : '');
-    } else {
-      text = text.trimEnd() + '\n\n' + md;
-    }
-    writeFileSync(file, text);
-    console.error(`wrote ${file}`);
-  }
+  if (args.includes('--write')) writeSection('SGEMM', md);
 }
 
 await main();

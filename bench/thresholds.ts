@@ -6,15 +6,12 @@
 // (DEFAULT_SPLIT_WORK, DEFAULT_SPLIT_ELEMENTS) and wasm-backend.ts (WASM_THRESHOLDS).
 //
 //   npm run build && node --experimental-wasm-relaxed-simd dist/bench/thresholds.js [--write]
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { jsBackend, wasmBackend } from '../src/backend/index.js';
 import type { View } from '../src/backend/backend.js';
 import { setNumThreads, threadsReady } from '../src/index.js';
+import { writeSection } from './results-file.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const maybe = wasmBackend();
 if (!maybe) throw new Error('thresholds: this engine has no WebAssembly SIMD');
 const be = maybe;
@@ -121,19 +118,7 @@ async function main(): Promise<void> {
   }
   const md = L.join('\n') + '\n';
   console.log(md);
-  if (process.argv.includes('--write')) {
-    const file = join(root, 'bench', 'RESULTS.md');
-    let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\n';
-    const start = text.indexOf('## Thresholds');
-    if (start >= 0) {
-      const next = text.indexOf('\n## ', start + 1);
-      text = text.slice(0, start) + md + (next >= 0 ? text.slice(next + 1) : '');
-    } else {
-      text = text.trimEnd() + '\n\n' + md;
-    }
-    writeFileSync(file, text);
-    console.error(`wrote ${file}`);
-  }
+  if (process.argv.includes('--write')) writeSection('Thresholds', md);
   process.exit(0);
 }
 
