@@ -149,7 +149,7 @@ export class ThreadedGemm {
     if (!k) { this.failed = true; return; }
     try {
       const spawn: SpawnWorker = (init) => this.spawner!.spawn(init, (e) => this.workerFailed(e));
-      this.pool = new WasmThreadPool(k, spawn, { threads: this.wanted, canBlock: this.spawner!.canBlock, minGemmWork: this.minWork, spinMicros: 300 });
+      this.pool = new WasmThreadPool(k, spawn, { threads: this.wanted, canBlock: this.spawner!.canBlock, minGemmWork: this.minWork, spinMicros: 100 });
       this.kernels = k;
     } catch {
       this.failed = true;
