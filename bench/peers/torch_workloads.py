@@ -26,8 +26,12 @@ def loaded_blas():
 
 
 def median_ms(fn, budget):
-    for _ in range(3):
+    # Warm-up: at least 3 calls and a quarter of the budget (the same rule as bench/run.ts).
+    start = time.perf_counter()
+    for i in range(10**6):
         fn()
+        if i >= 2 and time.perf_counter() - start >= budget / 4:
+            break
     times = []
     start = time.perf_counter()
     while len(times) < 5 or (time.perf_counter() - start < budget and len(times) < 200):
