@@ -269,10 +269,6 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
   }
 }
 
-/**
- * Micro-kernel alone on L1-resident packed panels (kc·(MR+NR) floats at `work`), `reps` times into
- * the tile at `c` (ldc = NR). Measures the peak the blocking can approach: 2·MR·NR·kc·reps flops.
- */
 /** Copies the row at `row` (n floats) into the m rows of C (leading dimension ldc): C starting from a bias. */
 export function fillRows(c: usize, ldc: i32, m: i32, n: i32, row: usize): void {
   const bytes = <usize>n << 2;
@@ -294,6 +290,10 @@ export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda
   }
 }
 
+/**
+ * Micro-kernel alone on L1-resident packed panels (kc·(MR+NR) floats at `work`), `reps` times into
+ * the tile at `c` (ldc = NR). Measures the peak the blocking can approach: 2·MR·NR·kc·reps flops.
+ */
 export function kernelBench(kc: i32, reps: i32, work: usize, c: usize): void {
   const shape = tileShape;
   const mr = shape == 1 ? 2 : 4;
