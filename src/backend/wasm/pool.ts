@@ -62,7 +62,15 @@ function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float3
 }
 
 
-/** Runs chunks of a JOB_MAP: each chunk is a range of elements (unary, binary) or rows (softmax). */
+/** One range of a JOB_MAP: elements lo..lo+len (unary, binary) or rows lo..lo+len (softmax and its gradient). */
+function mapRange(ex: KernelExports, fn: number, op: number, x: number, y: number, out: number, lo: number, len: number, cols: number): void {
+  if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
+  else if (fn === MAP_BINARY) ex.binary(op, x + 4 * lo, y + 4 * lo, out + 4 * lo, len);
+  else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+  else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+}
+
+/** Runs chunks of a JOB_MAP. */
 function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: number): void {
   const fn = i32[ARGS]!, op = i32[ARGS + 1]!, x = i32[ARGS + 2]!, y = i32[ARGS + 3]!, out = i32[ARGS + 4]!;
   const n = i32[ARGS + 5]!, cols = i32[ARGS + 6]!, chunk = i32[ARGS + 7]!;
@@ -70,11 +78,8 @@ function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: nu
     const next = Atomics.load(i32, NEXT);
     if (next >= end || next < first) return;
     if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk, len = Math.min(n, lo + chunk) - lo;
-    if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
-    else if (fn === MAP_BINARY) ex.binary(op, x + 4 * lo, y + 4 * lo, out + 4 * lo, len);
-    else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
-    else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+    const lo = (next - first) * chunk;
+    mapRange(ex, fn, op, x, y, out, lo, Math.min(n, lo + chunk) - lo, cols);
     if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
 }
@@ -231,18 +236,13 @@ export class WasmThreadPool implements GemmSplitter {
   /**
    * A row-independent kernel split across the pool: fn MAP_UNARY (op, x → out over n elements),
    * MAP_BINARY (op, x, y → out over n elements), MAP_SOFTMAX (op = log flag, x → out over n rows of
-   * `cols`) or MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows). Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or
-   * whole rows, so the result is bit-identical to one call.
+   * `cols`) or MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows). Pointers are byte
+   * offsets in the shared memory; chunks are whole multiples of 4 elements or whole rows, so the result
+   * is bit-identical to one call.
    */
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1): void {
     const ex = this.kernels.exports;
-    if (!this.isReady) {
-      if (fn === MAP_UNARY) ex.unary(op, x, out, n);
-      else if (fn === MAP_BINARY) ex.binary(op, x, y, out, n);
-      else if (fn === MAP_SOFTMAX) ex.softmaxRows(x, n, cols, out, op);
-      else ex.softmaxBackwardRows(x, y, n, cols, out, op);
-      return;
-    }
+    if (!this.isReady) { mapRange(ex, fn, op, x, y, out, 0, n, cols); return; }
     const i32 = this.i32;
     const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
     const chunk = fn === MAP_SOFTMAX || fn === MAP_SOFTMAX_BACKWARD ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
