@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, withBackendName } from './threads-helpers.js';
+import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName } from './threads-helpers.js';
 
 describe('backend/wasm: worker pool', () => {
   it('large GEMMs split across 2 threads give the single-threaded result', async () => {
@@ -18,6 +18,42 @@ describe('backend/wasm: worker pool', () => {
       const two = withBackendName('wasm', () => a.matmul(b).toFlatArray() as number[]);
       if (ready) assert.equal(getNumThreads(), 2);
       for (let i = 0; i < one.length; i++) assert.ok(Math.abs(one[i]! - two[i]!) <= 1e-4 * (1 + Math.abs(one[i]!)), `[${i}] ${one[i]} vs ${two[i]}`);
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
+  it('the worker keeps taking part after batched jobs grew the shared memory (a dead worker once went unnoticed)', async () => {
+    const prev = getNumThreads();
+    try {
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
+      const be = wasmBackend()!;
+      withBackendName('wasm', () => {
+        manualSeed(2);
+        const q = rand([8, 4, 64, 32]), k = rand([8, 4, 64, 32]);
+        q.matmul(k.transpose(-2, -1)); // a batch of small GEMMs: whole matrices per thread
+        rand([48, 16, 64, 64]).matmul(rand([48, 16, 64, 64])); // 25 MB of operands: the memory grows
+        q.matmul(k.transpose(-2, -1));
+      });
+      const shared = be.threads.forWork(Infinity);
+      assert.ok(shared, 'the pool should still be running');
+      // Count the C entries this thread computes in a 512³ GEMM: fewer than all means the worker did some.
+      const ex = shared.exports;
+      let entries = 0;
+      (shared as { exports: typeof ex }).exports = { ...ex, sgemm: (...a: Parameters<typeof ex.sgemm>) => { entries += a[2] * a[3]; ex.sgemm(...a); } };
+      try {
+        const a = rand([512, 512]), b = rand([512, 512]);
+        let here = 512 * 512;
+        for (let attempt = 0; attempt < 5 && here >= 512 * 512; attempt++) { // a worker that wakes late may find nothing left
+          entries = 0;
+          withBackendName('wasm', () => a.matmul(b));
+          here = entries;
+        }
+        assert.ok(here < 512 * 512, `this thread computed all ${here} entries of C: the worker took no part`);
+      } finally {
+        (shared as { exports: typeof ex }).exports = ex;
+      }
     } finally {
       setNumThreads(prev);
     }
