@@ -1,10 +1,10 @@
 // The backward engine: topological order over graph nodes, gradient accumulation, hooks, retainGraph.
 import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
-import { onesLike } from '../tensor/creation.js';
+import { onesLike, zeros } from '../tensor/creation.js';
 import { sameShape } from '../tensor/shape.js';
 import { type Storage, Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
-import { AccumulateGrad, type Node, gradEdge } from './node.js';
+import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
 
 export interface BackwardOptions {
   /** Keep saved tensors so the graph can be walked again. */
@@ -68,11 +68,13 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
   // and storages already given to a leaf in this pass.
   const taken = new Set<Storage>([g.storage]);
   const run = (): void => {
-    const grads = new Map<Node, Tensor>([[rootNode, g]]);
+    // Per node: the gradient so far, or the pieces reaching it (view gradients, and tensors joining them).
+    const grads = new Map<Node, Tensor | (Tensor | ViewGrad)[]>([[rootNode, g]]);
     for (const node of topoOrder(rootNode)) {
-      let gin = grads.get(node);
-      if (!gin) continue;
+      const pending = grads.get(node);
+      if (!pending) continue;
       grads.delete(node);
+      let gin = pending instanceof Tensor ? pending : sumPieces(pending);
       for (const h of node.preHooks) {
         taken.add(gin.storage);
         gin = h(gin) ?? gin;
@@ -90,13 +92,35 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
         const gi = outs[i];
         if (!nx || !gi) continue;
         const prev = grads.get(nx);
-        grads.set(nx, prev ? prev.add(gi) : gi);
+        if (!prev) grads.set(nx, gi instanceof ViewGrad ? [gi] : gi);
+        else if (Array.isArray(prev)) prev.push(gi);
+        else if (gi instanceof ViewGrad) grads.set(nx, [prev, gi]);
+        else grads.set(nx, prev.add(gi));
       }
     }
   };
   if (opts.createGraph) enableGrad(run);
   else noGrad(run);
   return captured;
+}
+
+/**
+ * One gradient from the pieces reaching a node: a zero tensor of the base's shape with each view
+ * gradient added into its region and each whole tensor added on (no autograd: view gradients are only
+ * made outside createGraph).
+ */
+function sumPieces(pieces: (Tensor | ViewGrad)[]): Tensor {
+  const first = pieces[0]!;
+  const shape = first instanceof ViewGrad ? first.shape : first.shape;
+  const dtype = first instanceof ViewGrad ? first.grad.dtype : first.dtype;
+  const total = zeros(shape, { dtype });
+  noGrad(() => {
+    for (const p of pieces) {
+      if (p instanceof ViewGrad) p.viewFn(total).add_(p.grad);
+      else total.add_(p);
+    }
+  });
+  return total;
 }
 
 /**

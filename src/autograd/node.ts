@@ -3,7 +3,17 @@ import { AutogradError, fmtShape } from '../tensor/errors.js';
 import { type GradFn, Tensor, type TensorHook } from '../tensor/tensor.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
 
-export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+/**
+ * The gradient of a view (narrow, select, a split piece, ...): g belongs in region viewFn(base) of a
+ * zero gradient of the base's shape. The engine writes every such piece reaching one node into a
+ * single zero tensor when it runs the node, instead of one zero-padded full-size gradient per view
+ * added up pairwise (splitting qkv into q, k, v: one buffer instead of three and two full adds).
+ */
+export class ViewGrad {
+  constructor(readonly shape: readonly number[], readonly viewFn: (base: Tensor) => Tensor, readonly grad: Tensor) {}
+}
+
+export type BackwardFn = (grad: Tensor) => (Tensor | ViewGrad | null)[];
 
 /** A saved tensor and the version it had when saved (in-place writes after that make backward throw). */
 interface Saved {
@@ -33,7 +43,7 @@ export class Node implements GradFn {
   }
 
   /** Runs the gradient closure after checking that nothing it saved was modified in place. */
-  apply(grad: Tensor): (Tensor | null)[] {
+  apply(grad: Tensor): (Tensor | ViewGrad | null)[] {
     if (!this.fn) {
       throw new AutogradError(`${this.name}: trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ` +
         'Specify retainGraph: true if you need to backward through the graph a second time.');

@@ -1,7 +1,8 @@
 // Movement ops. Views (view, permute, transpose, expand, squeeze, narrow, select, unfold, diagonal, ...)
 // change layout only and share storage; their backward is their inverse. Also the copying shape
 // ops: contiguous, clone, cat, stack, flip, roll, repeat, repeatInterleave, tril/triu.
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { ViewGrad } from '../autograd/node.js';
 import { scalarTensor, zeros } from '../tensor/creation.js';
 import { type DType, allocate, isFloating, roundInPlace } from '../tensor/dtype.js';
 import { ArgumentError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
@@ -25,15 +26,21 @@ function makeView(
   v._viewFn = parent ? (b) => viewFn(parent(b)) : viewFn;
   v._viewVersion = x.storage.version;
   if (!isFloating(x.dtype)) return v;
-  const bw = backward ?? ((g: Tensor) => scatterIntoZeros(g, x.shape, viewFn));
+  // A view's gradient goes back as a ViewGrad (the engine writes the pieces reaching x into one zero
+  // tensor); under createGraph it is a tensor built with differentiable ops.
+  const bw = backward ?? ((g: Tensor) => (isGradEnabled() ? scatterIntoZeros(g, x.shape, viewFn) : new ViewGrad(x.shape, viewFn, g)));
   return record(v, name, [x], (g) => [bw(g)]);
 }
 
-/** Gradient of a non-overlapping view: zeros of the input's shape with g written into the viewed region. */
+/**
+ * Gradient of a non-overlapping view as a tensor (under createGraph): zeros of the input's shape with g
+ * written into the viewed region, itself differentiable in g (its gradient is the same view of the
+ * incoming one), so double backward through views works.
+ */
 function scatterIntoZeros(g: Tensor, shape: readonly number[], viewFn: (t: Tensor) => Tensor): Tensor {
   const z = zeros(shape, { dtype: g.dtype });
   noGrad(() => writeInto(viewFn(z), g));
-  return z;
+  return record(z, 'viewBackward', [g], (gg) => [viewFn(gg)]);
 }
 
 /**

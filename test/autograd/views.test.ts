@@ -1,7 +1,7 @@
 // Gradients through views and indexing: each view's backward puts the gradient back where it came from.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arange, cat, gradcheck, randn, stack, tensor } from '../../src/index.js';
+import { type Tensor, arange, cat, enableGrad, grad, gradcheck, randn, stack, tensor } from '../../src/index.js';
 import { expectClose, forEachBackend } from '../helpers.js';
 
 const grid = (rg = true) => arange(6, undefined, 1, { dtype: 'float32' }).view([2, 3]).detach().requiresGrad_(rg);
@@ -62,5 +62,28 @@ forEachBackend((backend) => describe(`autograd/views [${backend}]`, () => {
   it('gradcheck through chained views of a strided input', () => {
     const x = randn([4, 3, 2], { dtype: 'float64', requiresGrad: true });
     assert.ok(gradcheck((t) => t.permute([2, 0, 1]).narrow(1, 1, 2).reshape([2, 6]).t().index('::2').square(), [x]));
+  });
+  it('gradients of several views of one tensor add up in one buffer: split pieces, overlapping narrows, whole uses', () => {
+    const x = tensor([1, 2, 3, 4], { requiresGrad: true });
+    x.narrow(0, 0, 2).mul(2).sum().add(x.narrow(0, 1, 2).mul(3).sum()).add(x.sum()).backward();
+    expectClose(x.grad!, [3, 6, 4, 1]); // the narrows overlap at index 1
+    const q = randn([2, 3, 6], { requiresGrad: true });
+    const [a, b, c] = q.split(2, -1) as [Tensor, Tensor, Tensor];
+    a.mul(1).add(b.mul(10)).add(c.mul(100)).sum().add(q.select(0, 1).sum()).backward();
+    const want = [1, 1, 10, 10, 100, 100];
+    expectClose(q.grad!, [[want, want, want], [want, want, want].map((r) => r.map((v) => v + 1))]);
+    // a second backward accumulates into the leaf's gradient (the first one took over the summed buffer)
+    q.split(3, -1)[1]!.sum().backward();
+    const inc = [0, 0, 0, 1, 1, 1];
+    expectClose(q.grad!, [[0, 1, 2].map(() => want.map((v, i) => v + inc[i]!)), [0, 1, 2].map(() => want.map((v, i) => v + 1 + inc[i]!))]);
+  });
+  it('the gradient of a view is differentiable under createGraph (double backward through narrow and select)', () => {
+    const z = tensor([1, 2, 3], { requiresGrad: true });
+    const [g] = grad(z.narrow(0, 0, 2).pow(2).sum(), [z], { createGraph: true });
+    expectClose(g!, [2, 4, 0]);
+    const [gg] = grad(g!.sum(), [z]);
+    expectClose(gg!, [2, 2, 0]);
+    const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+    assert.ok(gradcheck((t) => enableGrad(() => grad(t.select(1, 2).pow(3).sum().add(t.narrow(0, 1, 2).exp().sum()), [t], { createGraph: true })[0]!.square().sum()), [x]));
   });
 }));
