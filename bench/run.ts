@@ -2,7 +2,7 @@
 // bench/workloads.ts, for tsgrad (wasm 1 and 2 threads, js), PyTorch CPU (1 and 2 threads),
 // tfjs-backend-wasm and tfjs-backend-cpu, side by side in one run; medians and ratios.
 //
-//   npm run build && npm run bench -- [--only mlp,conv] [--sizes 128,512] [--budget 1] [--write]
+//   npm run build && npm run bench -- [--only mlp,conv] [--sizes 128,512] [--budget 1] [--rounds 3] [--write]
 //
 // Each implementation runs in its own child process, one after another (the machine has few cores).
 // tsgrad's wasm children get --experimental-wasm-relaxed-simd on Node < 22 (relaxed SIMD is on by
@@ -27,6 +27,9 @@ const opt = (name: string, def: string) => { const i = args.indexOf(`--${name}`)
 const sizes = opt('sizes', '128,256,512,1024').split(',').map(Number);
 const budget = Number(opt('budget', '1')); // seconds of timed repeats per case (at least 3 repeats)
 const only = opt('only', 'sgemm,mlp,conv,transformer').split(',');
+// --rounds N runs the whole sequence N times (each implementation in turn, so a noisy spell on the
+// shared VM hits every one of them alike) and reports each case's median over the rounds.
+const rounds = Math.max(1, Number(opt('rounds', '1')));
 const WORKLOADS = ['mlp', 'conv', 'transformer'].filter((w) => only.includes(w));
 
 function median(xs: number[]): number {
@@ -157,6 +160,20 @@ function pkgVersion(name: string): string {
   try { return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version; } catch { return '?'; }
 }
 
+/** Each implementation's results with every case's median over the rounds it ran in. */
+function medianOverRounds(perRound: RunOutput[][]): RunOutput[] {
+  const out: RunOutput[] = [];
+  for (const r of perRound[0] ?? []) {
+    const same = perRound.map((rs) => rs.find((x) => x.impl === r.impl && x.threads === r.threads)).filter((x): x is RunOutput => !!x);
+    const results = r.results.map((row) => ({
+      case: row.case,
+      ms: median(same.map((x) => x.results.find((y) => y.case === row.case)?.ms).filter((v): v is number => v !== undefined)),
+    }));
+    out.push({ ...r, results });
+  }
+  return out;
+}
+
 const fmtMs = (ms: number | undefined) => (ms === undefined ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
 const gflops = (n: number, ms: number) => (2 * n ** 3) / ms / 1e6;
 
@@ -168,7 +185,7 @@ function report(runs: RunOutput[], loads: string[]): string {
   const torchRun = runs.find((r) => r.impl === 'pytorch');
   const wasm1 = runs.find((r) => r.impl === 'tsgrad-wasm' && r.threads === 1);
   const tfw = runs.find((r) => r.impl === 'tfjs-wasm');
-  L.push(`Median ms per call over repeats (≥3, up to ${budget}s per case) after a warm-up of a quarter of that (≥3 calls),`,
+  L.push(`Median ms per call over repeats (≥3, up to ${budget}s per case) after a warm-up of a quarter of that (≥3 calls)${rounds > 1 ? `, then the median over ${rounds} rounds of the whole sequence` : ''},`,
     'the same for every implementation; SGEMM cells add GFLOPS = 2N³/t. tsgrad SGEMM goes through tensors',
     '(`a.matmul(b)`, `a.matmul(b.T)`), copies into wasm memory included; tfjs SGEMM includes `dataSync()`.', '');
   L.push(`- Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores (a shared VM: other jobs may run; 2-thread figures are the noisiest); Node ${process.versions.node}`);
@@ -220,22 +237,26 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(out));
     process.exit(0); // tfjs keeps handles open
   }
-  const runs: RunOutput[] = [];
+  const perRound: RunOutput[][] = [];
   // The VM is shared: the 1-minute load average before each run shows how busy the cores were.
   const loads: string[] = [];
-  const add = (run: () => RunOutput | null) => {
-    const before = loadavg()[0]!.toFixed(2);
-    const r = run();
-    if (r) { runs.push(r); loads.push(`${r.impl} ${r.threads}T ${before}`); console.error(`done: ${r.impl} ${r.threads}T`); }
-  };
-  add(() => child('tsgrad-wasm', 1, relaxedFlag));
-  add(() => child('tsgrad-wasm', 2, relaxedFlag));
-  add(() => child('tsgrad-js', 1));
-  add(() => torch(1));
-  add(() => torch(2));
-  add(() => child('tfjs-wasm', 1));
-  add(() => child('tfjs-cpu', 1));
-  const md = report(runs, loads);
+  for (let round = 0; round < rounds; round++) {
+    const runs: RunOutput[] = [];
+    const add = (run: () => RunOutput | null) => {
+      const before = loadavg()[0]!.toFixed(2);
+      const r = run();
+      if (r) { runs.push(r); loads.push(`${r.impl} ${r.threads}T ${before}`); console.error(`done: ${r.impl} ${r.threads}T (round ${round + 1}/${rounds})`); }
+    };
+    add(() => child('tsgrad-wasm', 1, relaxedFlag));
+    add(() => child('tsgrad-wasm', 2, relaxedFlag));
+    add(() => child('tsgrad-js', 1));
+    add(() => torch(1));
+    add(() => torch(2));
+    add(() => child('tfjs-wasm', 1));
+    add(() => child('tfjs-cpu', 1));
+    perRound.push(runs);
+  }
+  const md = report(medianOverRounds(perRound), loads);
   console.log(md);
   if (args.includes('--write')) writeSection('Suite', md, { first: true });
 }
