@@ -1,11 +1,12 @@
 // Tests of the wasm convolution and pooling kernels (src/backend/wasm/assembly/conv.ts) against the js
 // backend's: im2col, col2im, fused conv2d forward and backward, max pooling and its scatter, on odd
 // geometries (stride, padding, dilation, groups, non-square, size-1 dims, batch 1 and 0), every build.
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConvGeom, View } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/index.js';
 import { loadWasmKernels, wasmFeatures, type WasmBuild } from '../../src/backend/wasm/kernels.js';
+import { loadNodeWasmKernels } from '../../src/backend/wasm/pool-node.js';
 
 function rand(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -130,3 +131,34 @@ for (const build of builds) {
     }
   });
 }
+
+describe('backend/wasm: conv2d split by images across the worker pool', () => {
+  const loaded = loadNodeWasmKernels({ threads: 2 })!;
+  const single = loadWasmKernels()!;
+  after(() => loaded.pool?.close());
+  it('forward and dx equal one thread bit for bit; dw, db (per-thread partial sums) within rounding', async () => {
+    assert.equal(await loaded.pool!.ready(), true);
+    for (const [name, g] of CASES) {
+      const L = g.oh * g.ow;
+      const xn = g.n * g.c * g.h * g.w, wn = g.oc * (g.c / g.groups) * g.kh * g.kw, on = g.n * g.oc * L;
+      const x = rand(xn, 11), w = rand(wn, 12), b = rand(g.oc, 13), gOut = rand(on, 14);
+      const got = new Float32Array(on), want = new Float32Array(on);
+      loaded.kernels.conv2d(x, w, b, g, got);
+      single.conv2d(x, w, b, g, want);
+      assert.deepEqual(got, want, `forward: ${name}`);
+      for (const grad of [gOut, 0.5] as const) { // a dense gradient and one expanded from a scalar
+        const [dx1, dw1, db1] = [new Float32Array(xn), new Float32Array(wn), new Float32Array(g.oc)];
+        const [dx2, dw2, db2] = [new Float32Array(xn), new Float32Array(wn), new Float32Array(g.oc)];
+        loaded.kernels.conv2dBackward(grad, x, w, g, dx1, dw1, db1);
+        single.conv2dBackward(grad, x, w, g, dx2, dw2, db2);
+        assert.deepEqual(dx1, dx2, `dx: ${name}`);
+        expectNear(dw1, dw2, `dw: ${name}`);
+        expectNear(db1, db2, `db: ${name}`);
+      }
+      const dwOnly = new Float32Array(wn), dwRef = new Float32Array(wn);
+      loaded.kernels.conv2dBackward(gOut, x, w, g, null, dwOnly, null);
+      single.conv2dBackward(gOut, x, w, g, null, dwRef, null);
+      expectNear(dwOnly, dwRef, `dw alone: ${name}`);
+    }
+  });
+});

@@ -54,9 +54,10 @@ export interface KernelExports {
   // Convolution and pooling (assembly/conv.ts); `geom` points at the i32 block writeGeom lays out.
   im2col(geom: number, x: number, cols: number): void;
   col2im(geom: number, cols: number, img: number): void;
-  conv2dForward(geom: number, x: number, w: number, b: number, hasBias: number, out: number, cols: number, work: number): void;
+  conv2dForward(geom: number, x: number, w: number, b: number, hasBias: number, out: number, cols: number, work: number,
+    lo: number, hi: number): void;
   conv2dBackward(geom: number, gOut: number, x: number, w: number, dx: number, dw: number, db: number,
-    hasDx: number, hasDw: number, hasDb: number, cols: number, work: number): void;
+    hasDx: number, hasDw: number, hasDb: number, cols: number, work: number, lo: number, hi: number): void;
   maxPool2d(x: number, planes: number, h: number, w: number, hStart: number, hEnd: number, oh: number,
     wStart: number, wEnd: number, ow: number, dh: number, dw: number, out: number, idx: number): void;
   maxPool2dBackward(g: number, idx: number, planes: number, inPlane: number, outPlane: number, dx: number): void;
@@ -89,8 +90,20 @@ export interface GemmSplitter {
     ptrs: number, nb: number, c: number): void;
   /** Wakes sleeping workers ahead of a job (see WasmThreadPool.prewake). */
   prewake(): void;
+  /** conv2d forward or backward split by image ranges, with per-thread buffers (see WasmThreadPool.conv). */
+  conv(job: ConvJob): void;
   /** A row-independent kernel (unary, binary, softmax rows) split by ranges (see WasmThreadPool.map). */
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number): void;
+}
+
+/**
+ * A conv2d forward (fwd = 1: b, hasBias in flags, out) or backward (fwd = 0: gOut in b's place, flags =
+ * hasDx | hasDw << 1 | hasDb << 2, dx in out's place) over n images. Thread t uses the column buffer at
+ * cols + t·colsStride and accumulates dw, db at dw + t·dwStride, db + t·dbStride (bytes).
+ */
+export interface ConvJob {
+  fwd: number; geom: number; x: number; w: number; b: number; flags: number; out: number;
+  dw: number; db: number; cols: number; colsStride: number; dwStride: number; dbStride: number; n: number;
 }
 
 /** Row-independent kernels GemmSplitter.map can split: elementwise unary/binary, softmax rows and their gradient. */
@@ -522,6 +535,11 @@ export class WasmKernels {
   // ---- convolution and pooling (assembly/conv.ts) -----------------------------------------------
 
   /** Writes a convolution geometry as the i32 block the conv kernels read (field order of assembly/conv.ts). */
+  /** Threads a conv2d over this batch uses: the pool's when one is attached and there are ≥ 2 images. */
+  private convThreads(g: ConvGeom): number {
+    return this.splitter && this.splitter.threads > 1 && g.n > 1 ? this.splitter.threads : 1;
+  }
+
   private writeGeom(p: number, g: Conv2dGeom, oc = 0, groups = 1): void {
     new Int32Array(this.memory.buffer, p, GEOM_INTS).set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, oc, groups]);
   }
@@ -555,13 +573,18 @@ export class WasmKernels {
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeom, out: Float32Array): void {
     const s = convSizes(g);
     if (x.length < s.x || w.length < s.w || out.length < s.out || (bias && bias.length < g.oc)) throw new RangeError('conv2d: buffers too short for the geometry');
-    const [pg, px, pw, pb, po, pc] = this.reserve(GEOM_INTS, s.x, s.w, bias ? g.oc : 0, s.out, s.cols);
+    const T = this.convThreads(g);
+    this.prewake();
+    const [pg, px, pw, pb, po, pc] = this.reserve(GEOM_INTS, s.x, s.w, bias ? g.oc : 0, s.out, s.cols * T);
     this.writeGeom(pg, g, g.oc, g.groups);
     const f = this.f32;
     f.set(x.subarray(0, s.x), px >> 2);
     f.set(w.subarray(0, s.w), pw >> 2);
     if (bias) f.set(bias.subarray(0, g.oc), pb >> 2);
-    this.exports.conv2dForward(pg, px, pw, pb, bias ? 1 : 0, po, pc, this.workspaces[0]!);
+    if (T > 1) {
+      this.splitter!.conv({ fwd: 1, geom: pg, x: px, w: pw, b: pb, flags: bias ? 1 : 0, out: po, dw: 0, db: 0,
+        cols: pc, colsStride: 4 * s.cols, dwStride: 0, dbStride: 0, n: g.n });
+    } else this.exports.conv2dForward(pg, px, pw, pb, bias ? 1 : 0, po, pc, this.workspaces[0]!, 0, g.n);
     out.set(f.subarray(po >> 2, (po >> 2) + s.out));
   }
 
@@ -574,14 +597,28 @@ export class WasmKernels {
     dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void {
     const s = convSizes(g);
     if (x.length < s.x || w.length < s.w || (typeof gOut !== 'number' && gOut.length < s.out)) throw new RangeError('conv2dBackward: buffers too short for the geometry');
-    const [pg, pgo, px, pw, pdx, pdw, pdb, pc] = this.reserve(GEOM_INTS, s.out, s.x, s.w, dx ? s.x : 0, dw ? s.w : 0, db ? g.oc : 0, s.cols);
+    // Split by images: each thread accumulates its own dw, db, summed into the first copy at the end.
+    const T = this.convThreads(g);
+    this.prewake();
+    const [pg, pgo, px, pw, pdx, pdw, pdb, pc] = this.reserve(GEOM_INTS, s.out, s.x, s.w, dx ? s.x : 0, dw ? s.w * T : 0, db ? g.oc * T : 0, s.cols * T);
     this.writeGeom(pg, g, g.oc, g.groups);
     const f = this.f32;
     if (typeof gOut === 'number') f.fill(gOut, pgo >> 2, (pgo >> 2) + s.out);
     else f.set(gOut.subarray(0, s.out), pgo >> 2);
     f.set(x.subarray(0, s.x), px >> 2);
     f.set(w.subarray(0, s.w), pw >> 2);
-    this.exports.conv2dBackward(pg, pgo, px, pw, pdx, pdw, pdb, dx ? 1 : 0, dw ? 1 : 0, db ? 1 : 0, pc, this.workspaces[0]!);
+    if (dw) f.fill(0, pdw >> 2, (pdw >> 2) + s.w * T);
+    if (db) f.fill(0, pdb >> 2, (pdb >> 2) + g.oc * T);
+    if (T > 1) {
+      this.splitter!.conv({ fwd: 0, geom: pg, x: px, w: pw, b: pgo, flags: (dx ? 1 : 0) | (dw ? 2 : 0) | (db ? 4 : 0), out: pdx,
+        dw: pdw, db: pdb, cols: pc, colsStride: 4 * s.cols, dwStride: 4 * s.w, dbStride: 4 * g.oc, n: g.n });
+      for (let t = 1; t < T; t++) {
+        if (dw) this.exports.binary(BINARY_CODES.add, pdw, pdw + t * 4 * s.w, pdw, s.w);
+        if (db) this.exports.binary(BINARY_CODES.add, pdb, pdb + t * 4 * g.oc, pdb, g.oc);
+      }
+    } else {
+      this.exports.conv2dBackward(pg, pgo, px, pw, pdx, pdw, pdb, dx ? 1 : 0, dw ? 1 : 0, db ? 1 : 0, pc, this.workspaces[0]!, 0, g.n);
+    }
     if (dx) dx.set(f.subarray(pdx >> 2, (pdx >> 2) + s.x));
     if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + s.w));
     if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + g.oc));

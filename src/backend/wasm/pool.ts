@@ -11,7 +11,7 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type ConvJob, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
@@ -20,7 +20,7 @@ const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS
  * the speedup over 1 thread from 1.4-1.8x to 1.75-2.0x (64·256·784, 256·784·64, 512·128·512, 512·512·128).
  */
 const CHUNKS_PER_THREAD = 2;
-const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3;
+const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3, JOB_CONV = 4;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
 
@@ -55,10 +55,27 @@ export interface PoolOptions {
 }
 
 /** Claims chunks of the job in the control block and runs them until none is left below `end`. */
-function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
+function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number, index: number): void {
   if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, i32, first, end, work);
   else if (kind === JOB_MAP) runMapChunks(ex, i32, first, end);
+  else if (kind === JOB_CONV) runConvChunks(ex, i32, first, end, work, index);
   else runSgemmChunks(ex, i32, f32, first, end, work);
+}
+
+/** Runs chunks (image ranges) of a JOB_CONV as thread `index`, with that thread's buffers. */
+function runConvChunks(ex: KernelExports, i32: Int32Array, first: number, end: number, work: number, index: number): void {
+  const fwd = i32[ARGS]!, g = i32[ARGS + 1]!, x = i32[ARGS + 2]!, w = i32[ARGS + 3]!, b = i32[ARGS + 4]!, flags = i32[ARGS + 5]!;
+  const out = i32[ARGS + 6]!, dw = i32[ARGS + 7]! + index * i32[ARGS + 11]!, db = i32[ARGS + 8]! + index * i32[ARGS + 12]!;
+  const cols = i32[ARGS + 9]! + index * i32[ARGS + 10]!, n = i32[ARGS + 13]!, chunk = i32[ARGS + 14]!;
+  for (;;) {
+    const next = Atomics.load(i32, NEXT);
+    if (next >= end || next < first) return;
+    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
+    const lo = (next - first) * chunk, hi = Math.min(n, lo + chunk);
+    if (fwd) ex.conv2dForward(g, x, w, b, flags, out, cols, work, lo, hi);
+    else ex.conv2dBackward(g, b, x, w, out, dw, db, flags & 1, (flags >> 1) & 1, (flags >> 2) & 1, cols, work, lo, hi);
+    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
+  }
 }
 
 
@@ -148,7 +165,7 @@ export function workerLoop(init: WorkerInit): void {
     const kind = i32[KIND], first = i32[FIRST]!, end = i32[END]!;
     if (Atomics.load(i32, GEN) !== g) continue;
     if (kind === JOB_EXIT) return;
-    runChunks(kind!, ex, i32, f32, first, end, init.work);
+    runChunks(kind!, ex, i32, f32, first, end, init.work, init.index);
   }
 }
 
@@ -251,6 +268,29 @@ export class WasmThreadPool implements GemmSplitter {
     i32[ARGS + 5] = n; i32[ARGS + 6] = cols; i32[ARGS + 7] = chunk;
     this.publish(first, end);
     runMapChunks(ex, i32, first, end);
+    this.join(end);
+  }
+
+  /**
+   * A conv2d forward or backward split by image ranges (see ConvJob): whole images per chunk, thread t
+   * with its own column buffer and dw/db accumulators; the caller sums those afterwards.
+   */
+  conv(job: ConvJob): void {
+    const ex = this.kernels.exports, work = this.kernels.workspaces[0]!;
+    if (!this.isReady) {
+      if (job.fwd) ex.conv2dForward(job.geom, job.x, job.w, job.b, job.flags, job.out, job.cols, work, 0, job.n);
+      else ex.conv2dBackward(job.geom, job.b, job.x, job.w, job.out, job.dw, job.db, job.flags & 1, (job.flags >> 1) & 1, (job.flags >> 2) & 1, job.cols, work, 0, job.n);
+      return;
+    }
+    const i32 = this.i32;
+    const chunk = Math.max(1, Math.ceil(job.n / (this.threads * CHUNKS_PER_THREAD)));
+    const { first, end } = this.begin(JOB_CONV, Math.ceil(job.n / chunk));
+    i32[ARGS] = job.fwd; i32[ARGS + 1] = job.geom; i32[ARGS + 2] = job.x; i32[ARGS + 3] = job.w; i32[ARGS + 4] = job.b;
+    i32[ARGS + 5] = job.flags; i32[ARGS + 6] = job.out; i32[ARGS + 7] = job.dw; i32[ARGS + 8] = job.db; i32[ARGS + 9] = job.cols;
+    i32[ARGS + 10] = job.colsStride; i32[ARGS + 11] = job.dwStride; i32[ARGS + 12] = job.dbStride; i32[ARGS + 13] = job.n;
+    i32[ARGS + 14] = chunk;
+    this.publish(first, end);
+    runConvChunks(ex, i32, first, end, work, 0);
     this.join(end);
   }
 

@@ -107,17 +107,19 @@ function isPointwise(g: usize): bool {
 }
 
 /**
- * out (N, OC, oh, ow) = w (OC, C/groups, kh, kw) ⋆ x (N, C, H, W) (+ b (OC) when hasBias). `cols`
- * holds C·kh·kw·oh·ow floats (one image's columns), `work` is a GEMM workspace.
+ * out (N, OC, oh, ow) = w (OC, C/groups, kh, kw) ⋆ x (N, C, H, W) (+ b (OC) when hasBias), for images
+ * lo..hi−1 (the pool gives each thread a range). `cols` holds C·kh·kw·oh·ow floats (one image's
+ * columns), `work` is a GEMM workspace: both per thread.
  */
-export function conv2dForward(g: usize, x: usize, w: usize, b: usize, hasBias: i32, out: usize, cols: usize, work: usize): void {
-  const n = geo(g, G_N), oc = geo(g, G_OC), groups = geo(g, G_GROUPS);
+export function conv2dForward(g: usize, x: usize, w: usize, b: usize, hasBias: i32, out: usize, cols: usize, work: usize,
+                              lo: i32, hi: i32): void {
+  const oc = geo(g, G_OC), groups = geo(g, G_GROUPS);
   const L = geo(g, G_OH) * geo(g, G_OW);
   const imgFloats = geo(g, G_C) * geo(g, G_H) * geo(g, G_W);
   const og = oc / groups;
   const kg = (geo(g, G_C) / groups) * geo(g, G_KH) * geo(g, G_KW);
   const direct = isPointwise(g);
-  for (let bi = 0; bi < n; bi++) {
+  for (let bi = lo; bi < hi; bi++) {
     const xn = x + f4(bi * imgFloats);
     const on = out + f4(bi * oc * L);
     const cn = direct ? xn : cols;
@@ -139,20 +141,20 @@ export function conv2dForward(g: usize, x: usize, w: usize, b: usize, hasBias: i
 }
 
 /**
- * Gradients of conv2dForward from gOut (N, OC, oh, ow): dx (N, C, H, W), dw (OC, C/groups, kh, kw) and
- * db (OC), each only when its flag is set (overwritten). `cols` holds one image's columns.
+ * Gradients of conv2dForward from gOut (N, OC, oh, ow) over images lo..hi−1: dx (N, C, H, W) of those
+ * images overwritten; dw (OC, C/groups, kh, kw) and db (OC) accumulated into (zeroed by the caller; per
+ * thread when the pool splits the batch). Each only when its flag is set. `cols` holds one image's columns.
  */
 export function conv2dBackward(g: usize, gOut: usize, x: usize, w: usize, dx: usize, dw: usize, db: usize,
-                               hasDx: i32, hasDw: i32, hasDb: i32, cols: usize, work: usize): void {
-  const n = geo(g, G_N), oc = geo(g, G_OC), groups = geo(g, G_GROUPS);
+                               hasDx: i32, hasDw: i32, hasDb: i32, cols: usize, work: usize, lo: i32, hi: i32): void {
+  const oc = geo(g, G_OC), groups = geo(g, G_GROUPS);
   const L = geo(g, G_OH) * geo(g, G_OW);
   const imgFloats = geo(g, G_C) * geo(g, G_H) * geo(g, G_W);
   const og = oc / groups;
   const kg = (geo(g, G_C) / groups) * geo(g, G_KH) * geo(g, G_KW);
   const direct = isPointwise(g);
-  if (hasDw) memory.fill(dw, 0, f4(oc * kg));
-  if (hasDb) memory.fill(db, 0, f4(oc));
-  for (let bi = 0; bi < n; bi++) {
+  // dw and db accumulate images lo..hi−1 into what they hold (the caller zeroes them).
+  for (let bi = lo; bi < hi; bi++) {
     const gn = gOut + f4(bi * oc * L);
     const xn = x + f4(bi * imgFloats);
     const dxn = dx + f4(bi * imgFloats);
