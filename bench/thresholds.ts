@@ -58,6 +58,13 @@ function splitCases(): Case[] {
     const ao = Array.from({ length: nb }, (_, i) => i * M * K), bo = Array.from({ length: nb }, (_, i) => i * K * N);
     cases.push({ group: 'batch of 64×64×32 GEMMs', size: `${nb} (${nb * M * N * K} MAC)`, run: () => be.matmul(a, ao, K, 1, b, bo, N, 1, M, N, K, out) });
   }
+  for (const n of [4, 32]) { // the benchmark's conv2d, 1x28x28 images → 16 filters 3x3
+    const g = { n, c: 1, h: 28, w: 28, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, oh: 26, ow: 26, oc: 16, groups: 1 };
+    const x = rand(n * 784), w = rand(144), b = rand(16), out = new Float32Array(n * 16 * 676), gOut = rand(n * 16 * 676);
+    const dx = new Float32Array(n * 784), dw = new Float32Array(144), db = new Float32Array(16);
+    cases.push({ group: 'conv2d forward (images)', size: String(n), run: () => be.conv2d(x, w, b, g, out) });
+    cases.push({ group: 'conv2d backward (images)', size: String(n), run: () => be.conv2dBackward(view(gOut, [n, 16, 26, 26]), x, w, g, dx, dw, db) });
+  }
   for (const n of [4096, 8192, 16384, 65536, 262144]) {
     const x = rand(n), y = rand(n), out = new Float32Array(n);
     cases.push({ group: 'GELU (erf)', size: String(n), run: () => be.unary('geluErf', view(x, [n]), out) });
