@@ -78,8 +78,8 @@ export interface AdamOptions {
   step: number;
 }
 
-/** Splits a GEMM across threads; implemented by pool.ts. */
-export interface GemmSplitter {
+/** Splits kernels (GEMMs, batches, elementwise maps, convolutions) across threads; implemented by pool.ts. */
+export interface KernelSplitter {
   readonly threads: number;
   /** Minimum M·N·K for which splitting pays (measured; see pool.ts). */
   readonly minGemmWork: number;
@@ -106,7 +106,7 @@ export interface ConvJob {
   dw: number; db: number; cols: number; colsStride: number; dwStride: number; dbStride: number; n: number;
 }
 
-/** Row-independent kernels GemmSplitter.map can split: elementwise unary/binary, softmax rows and their gradient. */
+/** Row-independent kernels KernelSplitter.map can split: elementwise unary/binary, softmax rows and their gradient. */
 export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2, MAP_SOFTMAX_BACKWARD = 3;
 
 // ---- feature probes -----------------------------------------------------------------------------
@@ -203,7 +203,7 @@ export class WasmKernels {
   /** Start of the scratch region operands are copied into. */
   readonly scratchBase: number;
   private f32: Float32Array;
-  private splitter: GemmSplitter | null = null;
+  private splitter: KernelSplitter | null = null;
 
   constructor(readonly module: WebAssembly.Module, readonly build: WasmBuild, opts: LoadOptions = {}) {
     this.shared = !!opts.shared;
@@ -226,7 +226,7 @@ export class WasmKernels {
   }
 
   /** Attach a thread pool (pool.ts) that large GEMMs are split across. */
-  setSplitter(s: GemmSplitter | null): void { this.splitter = s; }
+  setSplitter(s: KernelSplitter | null): void { this.splitter = s; }
   get threads(): number { return this.splitter?.threads ?? 1; }
 
   /** Make sure memory holds `bytes` bytes; returns the (possibly new) Float32Array view of it. */

@@ -1,17 +1,19 @@
-// Worker pool that splits large GEMMs across threads sharing one WebAssembly.Memory. Browser-safe:
-// spawning workers is left to a glue file (pool-node.ts for worker_threads, pool-web.ts for Web Workers).
+// Worker pool that splits large kernels across threads sharing one WebAssembly.Memory: GEMMs (row or
+// column blocks of C), batches of small GEMMs (whole matrices), row-independent elementwise/softmax
+// kernels (element or row ranges) and conv2d (image ranges). Browser-safe: spawning workers is left to
+// a glue file (pool-node.ts for worker_threads, pool-web.ts for Web Workers).
 //
 // Protocol: a 256-byte control block in the shared memory. GEN is a seqlock: the caller makes it odd,
-// writes the job, makes it even and notifies. A job is cut into chunks (row or column blocks of C) with
+// writes the job, makes it even and notifies. A job is cut into chunks with
 // global, ever-increasing numbers [FIRST, END); every thread, the caller included, claims chunks with a
-// compare-and-swap on NEXT that never passes END, runs them with its own GEMM workspace and bumps DONE;
+// compare-and-swap on NEXT that never passes END, runs them with its own workspace and bumps DONE;
 // the caller returns when DONE reaches END. Claiming instead of fixed parts matters on a shared
 // machine: a descheduled worker (another process on its core) costs at most the chunk it holds, not
-// half the GEMM, and a worker that wakes late finds nothing left to claim (its stale END stops it).
+// half the job, and a worker that wakes late finds nothing left to claim (its stale END stops it).
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type ConvJob, type GemmSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
@@ -170,7 +172,7 @@ export function workerLoop(init: WorkerInit): void {
 }
 
 /** A pool of `threads − 1` workers plus the calling thread, attached to one shared-memory WasmKernels. */
-export class WasmThreadPool implements GemmSplitter {
+export class WasmThreadPool implements KernelSplitter {
   readonly threads: number;
   minGemmWork: number;
   private readonly i32: Int32Array;
