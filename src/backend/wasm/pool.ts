@@ -56,6 +56,22 @@ export interface PoolOptions {
   spinMicros?: number;
 }
 
+/**
+ * The chunk-claiming loop every job kind shares: takes chunk numbers [first, end) one at a time with a
+ * compare-and-swap on NEXT (a stale worker sees next < first or ≥ end and stops), runs item range
+ * [lo, hi) of `count` items for each, and bumps DONE, waking the caller after the last one.
+ */
+function claimChunks(i32: Int32Array, first: number, end: number, chunk: number, count: number, run: (lo: number, hi: number) => void): void {
+  for (;;) {
+    const next = Atomics.load(i32, NEXT);
+    if (next >= end || next < first) return;
+    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
+    const lo = (next - first) * chunk;
+    run(lo, Math.min(count, lo + chunk));
+    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
+  }
+}
+
 /** Claims chunks of the job in the control block and runs them until none is left below `end`. */
 function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number, index: number): void {
   if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, i32, first, end, work);
@@ -69,17 +85,11 @@ function runConvChunks(ex: KernelExports, i32: Int32Array, first: number, end: n
   const fwd = i32[ARGS]!, g = i32[ARGS + 1]!, x = i32[ARGS + 2]!, w = i32[ARGS + 3]!, b = i32[ARGS + 4]!, flags = i32[ARGS + 5]!;
   const out = i32[ARGS + 6]!, dw = i32[ARGS + 7]! + index * i32[ARGS + 11]!, db = i32[ARGS + 8]! + index * i32[ARGS + 12]!;
   const cols = i32[ARGS + 9]! + index * i32[ARGS + 10]!, n = i32[ARGS + 13]!, chunk = i32[ARGS + 14]!;
-  for (;;) {
-    const next = Atomics.load(i32, NEXT);
-    if (next >= end || next < first) return;
-    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk, hi = Math.min(n, lo + chunk);
+  claimChunks(i32, first, end, chunk, n, (lo, hi) => {
     if (fwd) ex.conv2dForward(g, x, w, b, flags, out, cols, work, lo, hi);
     else ex.conv2dBackward(g, b, x, w, out, dw, db, flags & 1, (flags >> 1) & 1, (flags >> 2) & 1, cols, work, lo, hi);
-    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
-  }
+  });
 }
-
 
 /** One range of a JOB_MAP: elements lo..lo+len (unary, binary) or rows lo..lo+len (softmax and its gradient). */
 function mapRange(ex: KernelExports, fn: number, op: number, x: number, y: number, out: number, lo: number, len: number, cols: number): void {
@@ -93,14 +103,7 @@ function mapRange(ex: KernelExports, fn: number, op: number, x: number, y: numbe
 function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: number): void {
   const fn = i32[ARGS]!, op = i32[ARGS + 1]!, x = i32[ARGS + 2]!, y = i32[ARGS + 3]!, out = i32[ARGS + 4]!;
   const n = i32[ARGS + 5]!, cols = i32[ARGS + 6]!, chunk = i32[ARGS + 7]!;
-  for (;;) {
-    const next = Atomics.load(i32, NEXT);
-    if (next >= end || next < first) return;
-    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk;
-    mapRange(ex, fn, op, x, y, out, lo, Math.min(n, lo + chunk) - lo, cols);
-    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
-  }
+  claimChunks(i32, first, end, chunk, n, (lo, hi) => mapRange(ex, fn, op, x, y, out, lo, hi - lo, cols));
 }
 
 /**
@@ -111,35 +114,19 @@ function runBatchChunks(ex: KernelExports, i32: Int32Array, first: number, end: 
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const lda = i32[ARGS + 5]!, ldb = i32[ARGS + 6]!, c = i32[ARGS + 7]!, nb = i32[ARGS + 8]!, chunk = i32[ARGS + 9]!;
   const ptrs = i32[ARGS + 10]!;
-  for (;;) {
-    const next = Atomics.load(i32, NEXT);
-    if (next >= end || next < first) return;
-    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk;
-    ex.sgemmBatch(tA, tB, M, N, K, lda, ldb, ptrs, lo, Math.min(nb, lo + chunk), c, work);
-    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
-  }
+  claimChunks(i32, first, end, chunk, nb, (lo, hi) => ex.sgemmBatch(tA, tB, M, N, K, lda, ldb, ptrs, lo, hi, c, work));
 }
 
-/** Claims and runs chunks of the sgemm in the control block until none is left below `end`. */
+/** Runs chunks (row or column blocks of C) of a JOB_SGEMM. */
 function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const alpha = f32[ARGS + 5]!, a = i32[ARGS + 6]!, lda = i32[ARGS + 7]!, b = i32[ARGS + 8]!, ldb = i32[ARGS + 9]!;
   const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!;
   const byRows = M >= N;
-  const dim = byRows ? M : N;
-  for (;;) {
-    const next = Atomics.load(i32, NEXT);
-    if (next >= end || next < first) return;
-    if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk, hi = Math.min(dim, lo + chunk);
-    if (byRows) {
-      ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
-    } else {
-      ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
-    }
-    if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
-  }
+  claimChunks(i32, first, end, chunk, byRows ? M : N, (lo, hi) => {
+    if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
+    else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
+  });
 }
 
 /** Body of a pool worker: instantiate the module on the shared memory, then serve jobs until told to exit. */
