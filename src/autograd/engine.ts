@@ -115,10 +115,14 @@ function sumPieces(pieces: (Tensor | ViewGrad)[]): Tensor {
   const dtype = first instanceof ViewGrad ? first.grad.dtype : first.dtype;
   const total = zeros(shape, { dtype });
   noGrad(() => {
-    for (const p of pieces) {
-      if (p instanceof ViewGrad) p.viewFn(total).add_(p.grad);
-      else total.add_(p);
-    }
+    // The first piece lands on zeros, so it is copied rather than added (a copy into a strided window
+    // needs no staging buffer).
+    pieces.forEach((p, i) => {
+      const dst = p instanceof ViewGrad ? p.viewFn(total) : total;
+      const src = p instanceof ViewGrad ? p.grad : p;
+      if (i === 0) dst.copy_(src);
+      else dst.add_(src);
+    });
   });
   return total;
 }

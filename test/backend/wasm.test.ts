@@ -335,6 +335,38 @@ describe('backend/wasm: strided gathers (.contiguous() of views)', () => {
   });
 });
 
+describe('backend/wasm: elementwise ops on strided views (gathered inside wasm memory)', () => {
+  const be = wasmBackend()!;
+  it('gives the js backend\'s bytes for narrowed, transposed, broadcast and size-1 layouts', () => {
+    const big = rand(8 * 64 * 384 + 16, 81), g = rand(8 * 64 * 128, 82);
+    type V = { data: Float32Array; shape: number[]; strides: number[]; offset: number };
+    const cases: [string, V, V][] = [
+      ['qkv third + contiguous', { data: big, shape: [8, 64, 128], strides: [24576, 384, 1], offset: 128 }, { data: g, shape: [8, 64, 128], strides: [8192, 128, 1], offset: 0 }],
+      ['qkv third + transposed', { data: big, shape: [8, 64, 128], strides: [24576, 384, 1], offset: 256 }, { data: g, shape: [8, 64, 128], strides: [8192, 1, 64], offset: 0 }],
+      ['transposed + broadcast row', { data: g, shape: [128, 512], strides: [1, 128], offset: 0 }, { data: big, shape: [128, 512], strides: [0, 1], offset: 7 }],
+      ['4-d permute + size-1 dim', { data: g, shape: [8, 4, 1, 64, 32], strides: [8192, 32, 0, 128, 1], offset: 0 }, { data: big, shape: [8, 4, 1, 64, 32], strides: [24576, 32, 5, 384, 1], offset: 3 }],
+      ['strided 1-d', { data: big, shape: [4096], strides: [3], offset: 1 }, { data: g, shape: [4096], strides: [2], offset: 0 }],
+    ];
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'reluBackward', 'geluErfBackward'] as const) {
+      for (const [name, a, b] of cases) {
+        const n = a.shape.reduce((x, y) => x * y, 1);
+        const got = new Float32Array(n).fill(NaN), want = new Float32Array(n);
+        be.binary(op, a, b, got);
+        jsBackend.binary(op, a, b, want);
+        for (let i = 0; i < n; i++) {
+          if (!(Math.abs(got[i]! - want[i]!) <= 1e-6 * (1 + Math.abs(want[i]!)))) assert.fail(`${op} ${name}: [${i}] = ${got[i]}, expected ${want[i]}`);
+        }
+      }
+    }
+  });
+  it('rejects a view outside its storage', () => {
+    const k = loadWasmKernels()!;
+    const src = rand(100, 83), out = new Float32Array(64);
+    assert.throws(() => k.binaryStrided('add', { data: src, offset: 50, strides: [8, 1] }, { data: src, offset: 0, strides: [8, 1] }, [8, 8], out), /outside/);
+    assert.throws(() => k.binaryStrided('add', { data: src, offset: 0, strides: [8, 1] }, { data: src, offset: 0, strides: [8, 1] }, [8, 4], out), /32 elements, out has 64/);
+  });
+});
+
 describe('backend/wasm: worker pool splits elementwise kernels and softmax rows', () => {
   const loaded = loadNodeWasmKernels({ threads: 2 })!;
   const single = loadWasmKernels()!;

@@ -355,6 +355,30 @@ export class WasmKernels {
   }
 
   /**
+   * out = a op b for two strided views of one (≤ 4-dim) shape, strides ≥ 0 (0 = broadcast): each
+   * operand's span is copied in and, unless it is already row-major, gathered into a contiguous run
+   * inside wasm memory; then the vector kernel runs and out (contiguous) is copied out.
+   */
+  binaryStrided(op: BinaryOp, a: StridedF32, b: StridedF32, shape: readonly number[], out: Float32Array): void {
+    const n = out.length;
+    const la = stridedLayout(a, shape, n, 'binaryStrided a'), lb = stridedLayout(b, shape, n, 'binaryStrided b');
+    if (n === 0) return;
+    const [pa, pb, ga, gb] = this.reserve(la.span, lb.span, la.rowMajor ? 0 : n, lb.rowMajor ? 0 : n);
+    const f32 = this.f32;
+    f32.set(a.data.subarray(a.offset, a.offset + la.span), pa >> 2);
+    f32.set(b.data.subarray(b.offset, b.offset + lb.span), pb >> 2);
+    const xa = la.rowMajor ? pa : this.gather4(pa, la, ga), xb = lb.rowMajor ? pb : this.gather4(pb, lb, gb);
+    this.exports.binary(BINARY_CODES[op], xa, xb, xa, n);
+    out.set(this.f32.subarray(xa >> 2, (xa >> 2) + n));
+  }
+
+  private gather4(src: number, l: StridedLayout, dst: number): number {
+    const [d, st] = [l.dims, l.strides];
+    this.exports.gatherStrided4(src, d[0]!, d[1]!, d[2]!, d[3]!, st[0]!, st[1]!, st[2]!, st[3]!, dst);
+    return dst;
+  }
+
+  /**
    * out[r, c] = a[r, c] op b[c] (b of length cols: rowVec) or a[r, c] op b[r] (b of length rows) for a
    * contiguous (rows, cols) a; { swap: true } computes b op a. Copies a and b in, out out.
    */
@@ -648,6 +672,33 @@ export class WasmKernels {
     this.exports.maxPool2dBackward(pg, pi, planes, inPlane, outPlane, pd);
     dx.set(this.f32.subarray(pd >> 2, (pd >> 2) + xn));
   }
+}
+
+/** A strided float32 view: data[offset + Σ index·stride]. */
+export interface StridedF32 { data: Float32Array; offset: number; strides: readonly number[] }
+
+interface StridedLayout { dims: number[]; strides: number[]; span: number; rowMajor: boolean }
+
+/** A view's shape and strides padded to 4 dims, the span of storage it covers, and whether it is row-major. */
+function stridedLayout(v: StridedF32, shape: readonly number[], n: number, what: string): StridedLayout {
+  const nd = shape.length;
+  if (nd > 4 || v.strides.length !== nd || v.strides.some((st) => st < 0)) {
+    throw new RangeError(`${what}: expected ≤ 4 dims and non-negative strides, got shape [${shape}], strides [${v.strides}]`);
+  }
+  const dims = [1, 1, 1, 1], strides = [0, 0, 0, 0];
+  let count = 1, span = 1, rowMajor = true, expect = 1;
+  for (let i = nd - 1; i >= 0; i--) {
+    const size = shape[i]!, st = v.strides[i]!;
+    dims[4 - nd + i] = size; strides[4 - nd + i] = st;
+    count *= size;
+    span += (size - 1) * st;
+    if (size !== 1 && st !== expect) rowMajor = false;
+    expect *= size;
+  }
+  if (count !== n) throw new RangeError(`${what}: shape [${shape}] has ${count} elements, out has ${n}`);
+  if (count === 0) span = 0;
+  if (v.offset + span > v.data.length) throw new RangeError(`${what}: view of shape [${shape}] outside its ${v.data.length}-element source`);
+  return { dims, strides, span, rowMajor };
 }
 
 interface BatchLayout { span: boolean; min: number; floats: number }

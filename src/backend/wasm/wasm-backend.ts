@@ -30,6 +30,16 @@ export const WASM_THRESHOLDS = { elementwise: 256, gemm: 8192, reduce: 256, gath
 
 const isF32 = (a: TypedArray): a is Float32Array => a instanceof Float32Array;
 
+/** Whether a strided view (strides ≥ 0) of `shape` spans at most 4x `n` elements of its storage. */
+function stridedSpanOk(shape: readonly number[], strides: readonly number[], n: number): boolean {
+  let span = 1;
+  for (let i = 0; i < shape.length; i++) {
+    if (strides[i]! < 0) return false;
+    span += (shape[i]! - 1) * strides[i]!;
+  }
+  return span <= 4 * n;
+}
+
 export class WasmBackend extends JsBackend {
   override readonly name = 'wasm';
   /** Large GEMMs split across a worker pool (see threads.ts); setNumThreads changes its size. */
@@ -51,9 +61,10 @@ export class WasmBackend extends JsBackend {
           const kk = (SPLIT_BINARY.has(op) && this.threads.forElements(n)) || k;
           return kk.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
         }
-        if (ACTIVATION_BACKWARD.has(op)) return super.binary(op, a, b, out); // vector-vector kernels only
-        if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
-        if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+        if (!ACTIVATION_BACKWARD.has(op)) { // vector-scalar kernels
+          if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
+          if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+        }
       } else if (shape.length === 2 && !ACTIVATION_BACKWARD.has(op)) {
         // One contiguous (rows, cols) operand and one broadcast vector: bias adds, x − mean, x / sum.
         const [rows, cols] = shape as [number, number];
@@ -69,6 +80,12 @@ export class WasmBackend extends JsBackend {
           if (a0 === 0 && a1 === 1) return k.binaryBcast(wop, full(b), vec(a, cols), out, rows, cols, { rowVec: true, swap: true });
           if (a0 === 1 && a1 === 0) return k.binaryBcast(wop, full(b), vec(a, rows), out, rows, cols, { rowVec: false, swap: true });
         }
+      }
+      // Any other layout of ≤ 4 coalesced dims (strided views, transposes, broadcasts): gathered inside
+      // wasm memory when each operand's span is at most 4x the output (else the copy-in dominates).
+      if (shape.length <= 4 && stridedSpanOk(shape, strides[0]!, out.length) && stridedSpanOk(shape, strides[1]!, out.length)) {
+        return k.binaryStrided(wop, { data: a.data, offset: a.offset, strides: strides[0]! },
+          { data: b.data, offset: b.offset, strides: strides[1]! }, shape, out);
       }
     }
     super.binary(op, a, b, out);
