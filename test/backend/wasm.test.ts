@@ -215,6 +215,26 @@ for (const build of builds) {
         }
       }
     });
+    it('maxRows and softmax propagate NaN wherever it sits in a row (vector body or tail) and handle ±Inf', () => {
+      const cols = 11; // two vectors and a 3-element tail
+      for (const pos of [0, 5, 9, 10]) {
+        const v = rand(cols, 90 + pos, -3, 3);
+        v[pos] = NaN;
+        const mx = new Float32Array(1), sm = new Float32Array(cols);
+        k.maxRows(v, 1, cols, mx);
+        k.softmaxRows(v, 1, cols, sm);
+        assert.ok(Number.isNaN(mx[0]), `max with NaN at ${pos}`);
+        assert.ok(sm.every(Number.isNaN), `softmax with NaN at ${pos}`);
+      }
+      const v = rand(cols, 99, -3, 3);
+      v[6] = Infinity;
+      const mx = new Float32Array(1);
+      k.maxRows(v, 1, cols, mx);
+      assert.equal(mx[0], Infinity);
+      v.fill(-Infinity);
+      k.maxRows(v, 1, cols, mx);
+      assert.equal(mx[0], -Infinity);
+    });
   });
 
   describe(`backend/wasm [${build}]: optimizer steps`, () => {

@@ -182,8 +182,15 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
 
 function rowMax(x: usize, cols: i32): f32 {
   const n4 = cols & ~3;
+  // pmax is one instruction where max's NaN rules cost several; NaN lanes are tracked on the side.
   let m = f32x4.splat(-Infinity);
-  for (let i = 0; i < n4; i += 4) m = f32x4.max(m, v128.load(x + (<usize>i << 2)));
+  let nan = i32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    m = f32x4.pmax(m, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
   let r = hmax(m);
   for (let i = n4; i < cols; i++) r = max(r, load<f32>(x + (<usize>i << 2)));
   return r;
