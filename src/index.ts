@@ -7,6 +7,7 @@ export * from './tensor/errors.js';
 export * from './tensor/creation.js';
 export { broadcastShapes } from './tensor/shape.js';
 export { formatTensor } from './tensor/print.js';
+export { emptyCache, pooledBufferBytes } from './tensor/buffer-pool.js';
 export { Generator, defaultGenerator, manualSeed, rand, randn, randint, randperm, normal, bernoulli, multinomial } from './random/generator.js';
 export { getBackend, setBackend, listBackends, registerBackend, setNumThreads, getNumThreads, threadsReady, ready } from './backend/index.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';

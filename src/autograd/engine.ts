@@ -1,8 +1,9 @@
 // The backward engine: topological order over graph nodes, gradient accumulation, hooks, retainGraph.
+import { recycleFloat32 } from '../tensor/buffer-pool.js';
 import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { onesLike, zeros } from '../tensor/creation.js';
 import { sameShape } from '../tensor/shape.js';
-import { type Storage, Tensor } from '../tensor/tensor.js';
+import { type Storage, Tensor, storageSerial } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
 
@@ -67,6 +68,9 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
   // Storages a leaf must not take over as its .grad: the caller's gradient, anything user hooks saw,
   // and storages already given to a leaf in this pass.
   const taken = new Set<Storage>([g.storage]);
+  const passStart = storageSerial(); // storages made from here on are this pass's own
+  // Gradient buffers this pass made and nobody else can reach go back to the buffer pool (see GradBuffers).
+  const buffers = opts.createGraph ? null : new GradBuffers(taken);
   const run = (): void => {
     // Per node: the gradient so far, or the pieces reaching it (view gradients, and tensors joining them).
     const grads = new Map<Node, Tensor | (Tensor | ViewGrad)[]>([[rootNode, g]]);
@@ -74,34 +78,86 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
       const pending = grads.get(node);
       if (!pending) continue;
       grads.delete(node);
-      let gin = pending instanceof Tensor ? pending : sumPieces(pending);
+      let gin: Tensor;
+      if (pending instanceof Tensor) gin = pending;
+      else {
+        const since = storageSerial();
+        gin = sumPieces(pending);
+        buffers?.hold(gin, since);
+        for (const p of pending) buffers?.release(p instanceof ViewGrad ? p.grad : p);
+      }
       for (const h of node.preHooks) {
         taken.add(gin.storage);
         gin = h(gin) ?? gin;
         taken.add(gin.storage);
       }
-      if (targets?.has(node)) captured.set(node, gin);
+      if (targets?.has(node)) {
+        captured.set(node, gin);
+        taken.add(gin.storage);
+      }
       if (node instanceof AccumulateGrad) {
-        if (!targets) accumulate(node.variable, gin, opts.createGraph ?? false, taken);
+        if (node.variable._hooks.length) taken.add(gin.storage); // a leaf hook may keep it
+        if (!targets) accumulate(node.variable, gin, opts.createGraph ?? false, taken, passStart);
+        buffers?.release(gin);
         continue;
       }
+      const since = storageSerial();
       const outs = node.apply(gin);
       if (!opts.retainGraph) node.release();
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         const gi = outs[i];
         if (!nx || !gi) continue;
+        buffers?.hold(gi instanceof ViewGrad ? gi.grad : gi, since);
         const prev = grads.get(nx);
         if (!prev) grads.set(nx, gi instanceof ViewGrad ? [gi] : gi);
         else if (Array.isArray(prev)) prev.push(gi);
         else if (gi instanceof ViewGrad) grads.set(nx, [prev, gi]);
-        else grads.set(nx, prev.add(gi));
+        else {
+          const sumSince = storageSerial();
+          const sum = prev.add(gi);
+          buffers?.hold(sum, sumSince);
+          buffers?.release(prev);
+          buffers?.release(gi);
+          grads.set(nx, sum);
+        }
       }
+      buffers?.release(gin);
     }
   };
   if (opts.createGraph) enableGrad(run);
   else noGrad(run);
   return captured;
+}
+
+/**
+ * Reference counts of the gradient storages a backward pass made, so the ones that die inside the pass
+ * are recycled (src/tensor/buffer-pool.ts). A storage counts only when it was created by the step that
+ * produced the gradient (its serial is ≥ the step's start), never the caller's gradient, a saved tensor
+ * or anything older; each pending gradient or view piece over it holds one reference, and outputs that
+ * alias their input (views, pass-through gradients) share its count. At zero the buffer is dead unless
+ * it is in `taken`: given to a leaf as .grad, seen by a hook, or returned by grad(). Not used under
+ * createGraph, where gradients are part of a graph.
+ */
+class GradBuffers {
+  private readonly refs = new Map<Storage, number>();
+  constructor(private readonly taken: Set<Storage>) {}
+
+  hold(t: Tensor, since: number): void {
+    const s = t.storage;
+    const n = this.refs.get(s);
+    if (n !== undefined) this.refs.set(s, n + 1);
+    else if (s.serial >= since) this.refs.set(s, 1);
+  }
+
+  release(t: Tensor): void {
+    const s = t.storage;
+    const n = this.refs.get(s);
+    if (n === undefined) return;
+    if (n > 1) { this.refs.set(s, n - 1); return; }
+    this.refs.delete(s);
+    if (!this.taken.has(s) && s.data instanceof Float32Array) recycleFloat32(s.data);
+  }
 }
 
 /**
@@ -138,17 +194,17 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
 
 /**
  * True when a leaf may keep g's storage as its first .grad instead of a copy: g is contiguous and
- * covers its whole storage (a transposed-back weight gradient is such a view), and neither the
- * caller, a user hook nor another leaf of this pass holds that storage (PyTorch steals the gradient
+ * covers its whole storage (a transposed-back weight gradient is such a view), the storage was made
+ * during this pass, and neither the caller, a user hook nor another leaf of this pass holds it (PyTorch steals the gradient
  * the same way when nothing else references it). Saves a full-size allocation and copy per leaf.
  */
-function canSteal(leaf: Tensor, g: Tensor, taken: Set<Storage>): boolean {
-  return leaf._hooks.length === 0 && g.offset === 0 && g.dtype === leaf.dtype &&
+function canSteal(leaf: Tensor, g: Tensor, taken: Set<Storage>, passStart: number): boolean {
+  return leaf._hooks.length === 0 && g.offset === 0 && g.dtype === leaf.dtype && g.storage.serial >= passStart &&
     g.storage.data.length === g.numel() && g.isContiguous() && !taken.has(g.storage);
 }
 
-function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, taken: Set<Storage>): void {
-  const steal = !createGraph && canSteal(leaf, g, taken);
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, taken: Set<Storage>, passStart: number): void {
+  const steal = !createGraph && canSteal(leaf, g, taken, passStart);
   for (const h of leaf._hooks) g = h(g) ?? g;
   if (!sameShape(g.shape, leaf.shape)) {
     throw new ShapeError(`backward: gradient of shape ${fmtShape(g.shape)} does not match its leaf of shape ${fmtShape(leaf.shape)} (internal error in an op's backward)`);

@@ -6,7 +6,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { normalizeDim } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { numel } from '../tensor/shape.js';
-import { be, checkTensor, contiguousData, empty, finishOut, record } from './define.js';
+import { be, checkTensor, contiguousData, finishOut, record, uninitialized } from './define.js';
 
 function asFloat(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : x.to('float32');
@@ -21,7 +21,7 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   checkTensor(x, name);
   const xf = asFloat(x);
   const d = normalizeDim(dim, xf.ndim, name);
-  const out = empty(xf.shape, xf.dtype);
+  const out = uninitialized(xf.shape, xf.dtype);
   if (xf.numel() > 0) {
     const outer = numel(xf.shape.slice(0, d));
     const size = xf.ndim ? xf.shape[d]! : 1;
@@ -32,7 +32,7 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
     if (isGradEnabled()) { // createGraph: the gradient written with differentiable ops
       return [log ? g.sub(out.exp().mul(g.sum(d, { keepdim: true }))) : out.mul(g.sub(g.mul(out).sum(d, { keepdim: true })))];
     }
-    const dx = empty(xf.shape, xf.dtype);
+    const dx = uninitialized(xf.shape, xf.dtype);
     if (xf.numel() > 0) {
       const outer = numel(xf.shape.slice(0, d));
       const size = xf.ndim ? xf.shape[d]! : 1;

@@ -3,6 +3,7 @@
 import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
+import { POOL_MIN_ELEMENTS, takeFloat32 } from '../tensor/buffer-pool.js';
 import { scalarTensor } from '../tensor/creation.js';
 import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
@@ -16,9 +17,27 @@ export { record };
 
 export const be = (): Backend => getBackend();
 
-/** A fresh contiguous output of the given shape and dtype. */
+/** A fresh contiguous output of the given shape and dtype, zero-filled. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
+  const n = numel(shape);
+  const reused = dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null;
+  if (reused) reused.fill(0);
+  return Tensor.fromArray(reused ?? allocate(dtype, n), shape, dtype);
+}
+
+const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+/** TSGRAD_CHECK_UNINIT=1 fills every `uninitialized` buffer with NaN, so a kernel that skips an element shows. */
+const poisonUninit = proc?.env?.TSGRAD_CHECK_UNINIT === '1';
+
+/**
+ * A fresh contiguous output whose contents are undefined (a reused buffer keeps old values): only for
+ * outputs a kernel writes in full on every backend, where zero-filling a reused buffer would be waste.
+ */
+export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
+  const n = numel(shape);
+  const data = (dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null) ?? allocate(dtype, n);
+  if (poisonUninit && isFloating(dtype)) data.fill(NaN);
+  return Tensor.fromArray(data, shape, dtype);
 }
 
 /** Rounds a freshly computed float16/bfloat16 result (the emulated storage formats). */

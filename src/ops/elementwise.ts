@@ -8,7 +8,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   type Scalar, type TensorLike, be, broadcastAll, broadcastView, checkTensor, empty, finishOut, floatType, record,
-  resultType, sumToShape, toTensor, viewOf,
+  resultType, sumToShape, toTensor, uninitialized, viewOf,
 } from './define.js';
 
 // ---------------------------------------------------------------- unary
@@ -22,7 +22,7 @@ interface UnarySpec {
 }
 
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
-  const out = empty(x.shape, dtype);
+  const out = uninitialized(x.shape, dtype);
   be().unary(op, viewOf(x), out.storage.data);
   return finishOut(out);
 }
@@ -161,7 +161,7 @@ interface BinarySpec {
 /** Runs a broadcasting binary kernel: the one place shapes are broadcast for elementwise ops. */
 function runBinary(name: string, op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = broadcastAll(name, a, b);
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   be().binary(op, broadcastView(a, shape), broadcastView(b, shape), out.storage.data);
   return finishOut(out);
 }
@@ -311,7 +311,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const ta = toTensor(a, dtype);
   const tb = toTensor(b, dtype);
   const shape = broadcastAll('where', cond, ta, tb);
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   be().where(broadcastView(cond, shape), broadcastView(ta, shape), broadcastView(tb, shape), out.storage.data);
   finishOut(out);
   if (!isFloating(dtype)) return out;

@@ -5,7 +5,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { allocate } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { be, contiguousData, empty, record, sumToShape } from './define.js';
+import { be, contiguousData, empty, record, sumToShape, uninitialized } from './define.js';
 
 /**
  * (x − E[x]) / √(Var[x] + ε) · w + b over the trailing `dims` (biased variance), w and b of the
@@ -23,14 +23,14 @@ export function layerNormPrimitive(x: Tensor, normalizedShape: readonly number[]
   const xd = contiguousData(x);
   const wd = weight ? contiguousData(weight) : null;
   const bd = bias ? contiguousData(bias) : null;
-  const out = empty(x.shape, dtype);
+  const out = uninitialized(x.shape, dtype);
   const mean = allocate(dtype, rows), rstd = allocate(dtype, rows);
   be().layerNorm(xd, rows, cols, wd, bd, eps, out.storage.data, mean, rstd);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(out, 'layerNorm', inputs, (g) => {
     const dims = normalizedShape.map((_, i) => x.ndim - normalizedShape.length + i);
     if (isGradEnabled()) return composedBackward(g, x, weight, bias, dims, eps); // createGraph: differentiable ops
-    const dx = empty(x.shape, dtype);
+    const dx = uninitialized(x.shape, dtype);
     const dw = weight?.requiresGrad ? empty(weight.shape, dtype) : null;
     const db = bias?.requiresGrad ? empty(bias.shape, dtype) : null;
     be().layerNormBackward(contiguousData(g), xd, mean, rstd, wd, rows, cols, dx.storage.data, dw?.storage.data ?? null, db?.storage.data ?? null);

@@ -3,7 +3,7 @@ import { type DType, isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { be, checkTensor, contiguousData, empty, finishOut, record, sumToShape } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record, sumToShape, uninitialized } from './define.js';
 
 function checkPair(op: string, a: Tensor, b: Tensor): DType {
   checkTensor(a, op);
@@ -30,8 +30,9 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = n
   const nb = numel(batch);
   const aOffs = batchOffsets(a, batch);
   const bOffs = batchOffsets(b, batch);
-  const out = empty([...batch, m, n], dtype);
-  if (nb > 0 && m > 0 && n > 0) {
+  const writesAll = nb > 0 && m > 0 && n > 0;
+  const out = writesAll ? uninitialized([...batch, m, n], dtype) : empty([...batch, m, n], dtype);
+  if (writesAll) {
     be().matmul(
       a.storage.data, aOffs, a.strides[a.ndim - 2]!, a.strides[a.ndim - 1]!,
       b.storage.data, bOffs, b.strides[b.ndim - 2]!, b.strides[b.ndim - 1]!,

@@ -10,7 +10,7 @@ import {
   contiguousStrides, inferShape, normalizeDim, normalizeDims, numel, sameShape, viewStrides,
 } from '../tensor/shape.js';
 import { Tensor, stridedWalk } from '../tensor/tensor.js';
-import { be, broadcastView, checkTensor, empty, record, resultType, sumToShape, viewOf } from './define.js';
+import { be, broadcastView, checkTensor, empty, record, resultType, sumToShape, uninitialized, viewOf } from './define.js';
 
 /**
  * Makes a view of x and records its backward. `viewFn` recreates the same view from any tensor of
@@ -108,7 +108,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 /** A copy with its own storage (differentiable). */
 export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   be().unary('identity', viewOf(x), out.storage.data);
   return record(out, 'clone', [x], (g) => [g]);
 }

@@ -4,9 +4,20 @@ import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { AutogradError, fmtShape } from './errors.js';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numel, type Shape } from './shape.js';
 
-/** Shared memory of a tensor and its views. `version` counts in-place writes (autograd checks it). */
+let nextStorageSerial = 0;
+
+/** Serial number the next Storage will get: storages with a serial ≥ this value were made later. */
+export function storageSerial(): number {
+  return nextStorageSerial;
+}
+
+/**
+ * Shared memory of a tensor and its views. `version` counts in-place writes (autograd checks it);
+ * `serial` orders creation (the autograd engine tells the buffers a backward step made from older ones).
+ */
 export class Storage {
   version = 0;
+  readonly serial = nextStorageSerial++;
   constructor(public data: TypedArray) {}
 }
 

@@ -1,0 +1,95 @@
+// The engine recycles gradient buffers it proves dead (src/tensor/buffer-pool.ts): whatever a user can
+// still reach — hooks' arguments, retained grads, grad() results, leaf grads — must keep its values
+// while later passes reuse pooled buffers. Tensors here are large enough (≥ 16384 float32) to be pooled.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emptyCache, grad, pooledBufferBytes, randn } from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+import { record } from '../../src/ops/define.js';
+import { forEachBackend } from '../helpers.js';
+
+const snapshot = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
+
+/** Runs `n` more forward/backward passes over fresh tensors of the same sizes, churning the pool. */
+function churn(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = randn([128, 256]).requiresGrad_();
+    const w = randn([256, 256]).requiresGrad_();
+    a.matmul(w).tanh().matmul(w.t()).mul(a).sum().backward();
+  }
+}
+
+forEachBackend((backend) => describe(`autograd/buffer recycling [${backend}]`, () => {
+  it('recycles the gradients that die inside a pass, and reuses them in the next', () => {
+    emptyCache();
+    churn(1);
+    assert.ok(pooledBufferBytes() > 0, 'a pass over 32k-element tensors leaves dead gradient buffers in the pool');
+    const before = pooledBufferBytes();
+    churn(3);
+    assert.ok(pooledBufferBytes() <= before + 1024 * 1024, 'later passes of the same sizes take from the pool instead of growing it');
+  });
+
+  it('gradients seen by hooks, retainGrad and grad() keep their values while later passes reuse the pool', () => {
+    const x = randn([128, 256]).requiresGrad_();
+    const w = randn([256, 256]).requiresGrad_();
+    const h = x.matmul(w);
+    h.retainGrad();
+    const t = h.tanh();
+    let hooked: Tensor | null = null;
+    t.registerHook((g) => { hooked = g; });
+    const y = t.matmul(w.t());
+    y.mul(y).sum().backward();
+    const keep = [x.grad!, w.grad!, h.grad!, hooked!];
+    const values = keep.map(snapshot);
+    churn(4);
+    keep.forEach((k, i) => assert.deepEqual(snapshot(k), values[i], `tensor ${i} changed after later passes`));
+
+    const a = randn([128, 256]).requiresGrad_();
+    const [ga] = grad(a.tanh().mul(a).sum(), [a]);
+    const gv = snapshot(ga!);
+    churn(4);
+    assert.deepEqual(snapshot(ga!), gv, 'grad() result changed after later passes');
+  });
+
+  it('a gradient handed to several inputs (x + x, x * x, views of one buffer) is counted once per holder', () => {
+    const x = randn([128, 256]).requiresGrad_();
+    const [p, q] = x.split(128, 1);
+    const y = x.add(x).mul(x).add(p.repeat([1, 2])).add(q.repeat([1, 2])).reshape([256, 128]).t();
+    y.pow(2).sum().backward();
+    const want = (() => {
+      const xd = x.detach();
+      const yd = xd.add(xd).mul(xd).add(xd.narrow(1, 0, 128).repeat([1, 2])).add(xd.narrow(1, 128, 128).repeat([1, 2]));
+      // d/dx Σ y² with y = 2x² + [p, p] + [q, q]: 2y·4x, plus 2·(y[:, :128] + y[:, 128:]) on each half
+      const s = yd.narrow(1, 0, 128).add(yd.narrow(1, 128, 128));
+      return yd.mul(xd).mul(8).add(s.repeat([1, 2]).mul(2));
+    })();
+    const got = snapshot(x.grad!), exp = snapshot(want);
+    for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - exp[i]!) <= 1e-3 * (1 + Math.abs(exp[i]!)), `grad[${i}] = ${got[i]}, expected ${exp[i]}`);
+  });
+
+  it('a backward that hands on a tensor made before the pass (saved, constant) never recycles it', () => {
+    const constant = randn([128, 256]);
+    const kept = snapshot(constant);
+    const x = randn([128, 256]).requiresGrad_();
+    const x2 = x.mul(3);
+    // An op whose gradient is a tensor that existed before backward (here: a constant), as a view; it
+    // flows into mul's backward (not a leaf), which consumes it.
+    const y = record(x2.detach().add(0), 'constantGrad', [x2], () => [constant.reshape([256, 128]).t().t().reshape([128, 256])]);
+    y.mul(2).tanh().sum().backward();
+    churn(3);
+    assert.deepEqual(snapshot(constant), kept);
+    assert.deepEqual(snapshot(x.grad!), kept.map((v) => Math.fround(v * 3)));
+  });
+
+  it('retainGraph: a second backward over the same graph gives the same gradients', () => {
+    const x = randn([128, 256]).requiresGrad_();
+    const w = randn([256, 256]).requiresGrad_();
+    const loss = x.matmul(w).tanh().matmul(w.t()).sum();
+    loss.backward(null, { retainGraph: true });
+    const first = snapshot(w.grad!);
+    w.grad = null;
+    churn(2);
+    loss.backward();
+    assert.deepEqual(snapshot(w.grad!), first);
+  });
+}));
