@@ -1,8 +1,8 @@
 // The backward engine: topological order over graph nodes, gradient accumulation, hooks, retainGraph.
-import { recycleFloat32 } from '../tensor/buffer-pool.js';
+import { POOL_MIN_ELEMENTS, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
 import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { onesLike, zeros } from '../tensor/creation.js';
-import { sameShape } from '../tensor/shape.js';
+import { numel, sameShape } from '../tensor/shape.js';
 import { type Storage, Tensor, storageSerial } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
@@ -161,26 +161,69 @@ class GradBuffers {
 }
 
 /**
- * One gradient from the pieces reaching a node: a zero tensor of the base's shape with each view
- * gradient added into its region and each whole tensor added on (no autograd: view gradients are only
- * made outside createGraph).
+ * One gradient from the pieces reaching a node: a tensor of the base's shape with each view gradient
+ * added into its region and each whole tensor added on (no autograd: view gradients are only made
+ * outside createGraph). When the view pieces tile the base exactly (the backward of split/chunk/unbind),
+ * each is copied into its region and nothing is zeroed or added.
  */
 function sumPieces(pieces: (Tensor | ViewGrad)[]): Tensor {
   const first = pieces[0]!;
   const shape = first instanceof ViewGrad ? first.shape : first.shape;
   const dtype = first instanceof ViewGrad ? first.grad.dtype : first.dtype;
-  const total = zeros(shape, { dtype });
+  const n = numel(shape);
+  const pooled = dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null;
+  const total = pooled ? Tensor.fromArray(pooled, shape, dtype) : zeros(shape, { dtype });
   noGrad(() => {
+    const views = pieces.map((p) => (p instanceof ViewGrad ? p.viewFn(total) : null));
+    if (views.every((v): v is Tensor => v !== null) && tiles(total, views)) {
+      views.forEach((v, i) => v.copy_((pieces[i] as ViewGrad).grad));
+      return;
+    }
+    if (pooled) pooled.fill(0);
     // The first piece lands on zeros, so it is copied rather than added (a copy into a strided window
     // needs no staging buffer).
     pieces.forEach((p, i) => {
-      const dst = p instanceof ViewGrad ? p.viewFn(total) : total;
+      const dst = views[i] ?? total;
       const src = p instanceof ViewGrad ? p.grad : p;
       if (i === 0) dst.copy_(src);
       else dst.add_(src);
     });
   });
   return total;
+}
+
+/**
+ * Whether views of the contiguous `base` cover every element of it exactly once: each view keeps the
+ * base's strides (a box of indices: narrow, split, select with keepdim-like layouts), the boxes are
+ * pairwise disjoint and their sizes add up to the base's.
+ */
+function tiles(base: Tensor, views: Tensor[]): boolean {
+  const nd = base.ndim;
+  const boxes: { lo: number[]; hi: number[] }[] = [];
+  let volume = 0;
+  for (const v of views) {
+    if (v.ndim !== nd || v.strides.some((st, d) => st !== base.strides[d] && v.shape[d]! > 1)) return false;
+    let off = v.offset - base.offset;
+    const lo: number[] = [], hi: number[] = [];
+    for (let d = 0; d < nd; d++) {
+      const st = base.strides[d]!, size = base.shape[d]!;
+      const i = st > 0 ? Math.floor(off / st) : 0;
+      off -= i * st;
+      if (i < 0 || i + v.shape[d]! > size) return false;
+      lo.push(i); hi.push(i + v.shape[d]!);
+    }
+    if (off !== 0) return false;
+    boxes.push({ lo, hi });
+    volume += v.numel();
+  }
+  if (volume !== base.numel()) return false;
+  for (let a = 0; a < boxes.length; a++) {
+    for (let b = a + 1; b < boxes.length; b++) {
+      const A = boxes[a]!, B = boxes[b]!;
+      if (A.lo.every((l, d) => l < B.hi[d]! && B.lo[d]! < A.hi[d]!)) return false; // overlap in every dim
+    }
+  }
+  return true;
 }
 
 /**

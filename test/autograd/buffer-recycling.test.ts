@@ -81,6 +81,26 @@ forEachBackend((backend) => describe(`autograd/buffer recycling [${backend}]`, (
     assert.deepEqual(snapshot(x.grad!), kept.map((v) => Math.fround(v * 3)));
   });
 
+  it('split pieces that tile their base are copied in place; unused or overlapping pieces still add up over zeros', () => {
+    churn(2); // the pool now holds used buffers of this size
+    const x = randn([64, 768]).requiresGrad_();
+    const [q, k, v] = x.split(256, 1);
+    q!.mul(2).add(k!.mul(3)).add(v!.mul(4)).sum().backward();
+    const g = snapshot(x.grad!);
+    for (let i = 0; i < g.length; i++) assert.equal(g[i], [2, 3, 4][Math.floor((i % 768) / 256)], `all three pieces, [${i}]`);
+    x.grad = null;
+    churn(2);
+    const [a, , c] = x.split(256, 1); // the middle piece gets no gradient: its region must be zero
+    a!.mul(2).add(c!.mul(4)).sum().backward();
+    const g2 = snapshot(x.grad!);
+    for (let i = 0; i < g2.length; i++) assert.equal(g2[i], [2, 0, 4][Math.floor((i % 768) / 256)], `outer pieces, [${i}]`);
+    x.grad = null;
+    churn(2);
+    x.narrow(1, 0, 512).mul(2).add(x.narrow(1, 256, 512)).sum().backward(); // overlapping narrows
+    const g3 = snapshot(x.grad!);
+    for (let i = 0; i < g3.length; i++) assert.equal(g3[i], [2, 3, 1][Math.floor((i % 768) / 256)], `overlapping narrows, [${i}]`);
+  });
+
   it('retainGraph: a second backward over the same graph gives the same gradients', () => {
     const x = randn([128, 256]).requiresGrad_();
     const w = randn([256, 256]).requiresGrad_();
