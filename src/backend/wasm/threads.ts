@@ -8,7 +8,7 @@
 // Why a second instance: copies into shared memory run at about 60% of the speed of copies into
 // ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so cheap elementwise kernels keep
 // the private instance and only kernels that split pay for the shared one.
-import { loadWasmKernels, type WasmKernels } from './kernels.js';
+import { loadWasmKernels, wasmFeatures, type WasmKernels } from './kernels.js';
 import { spawnWebWorker } from './pool-web.js';
 import { WasmThreadPool, type SpawnWorker, type WorkerInit } from './pool.js';
 
@@ -97,6 +97,9 @@ export const DEFAULT_SPLIT_WORK = 128 * 128 * 64;
  */
 export const DEFAULT_SPLIT_ELEMENTS = 16384;
 
+/** Whether pinned data gets a pool-less shared instance when running on one thread (measured: see pinKernels). */
+const PIN_SINGLE_THREAD = proc?.env?.TSGRAD_PIN_1T !== '0';
+
 /** Threads setting and the lazily created shared kernels + pool. */
 export class ThreadedGemm {
   private wanted: number;
@@ -137,6 +140,22 @@ export class ThreadedGemm {
     return n < this.minElements ? null : this.forWork(Infinity);
   }
 
+  /**
+   * The shared-memory kernels pinned data (Backend.pin) lives in, created now if needed (the pool
+   * still starts on the first large kernel), or null without shared memory. With one thread there is
+   * no pool, so pinned data lives in a shared instance of its own only when PIN_SINGLE_THREAD says so.
+   */
+  pinKernels(): WasmKernels | null {
+    if (this.kernels) return this.kernels;
+    if (this.failed || !wasmFeatures().shared) return null;
+    const pooled = this.wanted >= 2 && !!this.spawner;
+    if (!pooled && !PIN_SINGLE_THREAD) return null;
+    const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
+    if (!k) return null;
+    this.kernels = k;
+    return k;
+  }
+
   /** Starts the pool now and resolves when its workers are ready (false: single-threaded). */
   async ready(timeoutMs = 10000): Promise<boolean> {
     if (this.wanted < 2 || !this.spawner || this.failed) return false;
@@ -145,7 +164,8 @@ export class ThreadedGemm {
   }
 
   private start(): void {
-    const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
+    // The instance pinKernels created (holding pinned data) already has `wanted` workspaces.
+    const k = this.kernels ?? loadWasmKernels({ shared: true, workspaces: this.wanted });
     if (!k) { this.failed = true; return; }
     try {
       const spawn: SpawnWorker = (init) => this.spawner!.spawn(init, (e) => this.workerFailed(e));
@@ -167,7 +187,10 @@ export class ThreadedGemm {
     console.warn(`tsgrad: a kernel worker failed (${e instanceof Error ? e.message : String(e)}); continuing single-threaded`);
   }
 
-  /** Stops the workers (a later large GEMM starts a new pool). */
+  /**
+   * Stops the workers (a later large GEMM starts a new pool on a new instance). Data pinned in the old
+   * instance's memory stays valid: kernels that find it there use that instance, others copy it.
+   */
   close(): void {
     this.pool?.close();
     this.pool = null;
