@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, getBackend, getNumThreads, manualSeed, randn, setNumThreads, threadsReady } from '../../src/index.js';
 import { kernelsOwning } from '../../src/backend/wasm/kernels.js';
-import { saveCheckpointSync, saveSafetensorsSync, loadSafetensorsSync } from '../../src/io/node.js';
+import { saveCheckpoint, saveCheckpointSync, saveSafetensors, saveSafetensorsSync, loadSafetensorsSync } from '../../src/io/node.js';
 import { Linear } from '../../src/nn/linear.js';
 import { Module } from '../../src/nn/module.js';
 import { crossEntropy } from '../../src/nn/functional-loss.js';
@@ -120,6 +120,44 @@ describe('optim: pinned parameters and state', () => {
     assert.deepEqual([...c.model.parameters()].map((p) => (p.storage.data as Float32Array).slice()), a.params);
     if (canPin()) assert.ok(isPinned(c.model.fc1.weight));
   }));
+
+  it('the async writers (streamed to disk) give the same bytes for pinned data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-pin-'));
+    const { a, b } = withBackend('wasm', () => ({ a: train('SGD', { lr: 0.1, momentum: 0.9 }, 2), b: unpinned(() => train('SGD', { lr: 0.1, momentum: 0.9 }, 2)) }));
+    for (const [name, x] of [['a', a], ['b', b]] as const) {
+      await saveSafetensors(x.model, join(dir, `${name}.safetensors`));
+      await saveCheckpoint(join(dir, `${name}.ckpt`), { model: x.model, optimizer: x.opt });
+    }
+    assert.ok(readFileSync(join(dir, 'a.safetensors')).equals(readFileSync(join(dir, 'b.safetensors'))));
+    assert.ok(readFileSync(join(dir, 'a.ckpt')).equals(readFileSync(join(dir, 'b.ckpt'))));
+  });
+
+  it('one thread (TSGRAD_NUM_THREADS=1: no pool): training equals the unpinned run', () => {
+    const entry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+    const optimEntry = fileURLToPath(new URL('../../src/optim/index.js', import.meta.url));
+    const nnEntry = fileURLToPath(new URL('../../src/nn/functional.js', import.meta.url));
+    const kEntry = fileURLToPath(new URL('../../src/backend/wasm/kernels.js', import.meta.url));
+    const script = `import * as t from ${JSON.stringify(entry)}; import * as o from ${JSON.stringify(optimEntry)};
+      import { linear } from ${JSON.stringify(nnEntry)}; import { kernelsOwning } from ${JSON.stringify(kEntry)};
+      t.setBackend('wasm');
+      const run = (pin) => {
+        const be = t.getBackend();
+        if (!pin) be.pin = () => null;
+        t.manualSeed(1);
+        const w = t.randn([256, 300]).mul(0.05).requiresGrad_(), x = t.randn([64, 300]);
+        const opt = new o.Adam([w], { lr: 1e-2 });
+        for (let i = 0; i < 3; i++) { opt.zeroGrad(); linear(x, w).tanh().sum().backward(); opt.step(); }
+        delete be.pin;
+        return { sum: Array.from(w.storage.data.slice(0, 2000)), pinned: !!kernelsOwning(w.storage.data) };
+      };
+      const a = run(true), b = run(false);
+      console.log(JSON.stringify({ same: JSON.stringify(a.sum) === JSON.stringify(b.sum), pinned: a.pinned, threads: t.getNumThreads() }));`;
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 60000, env: { ...process.env, TSGRAD_NUM_THREADS: '1' } }).trim();
+    const r = JSON.parse(out) as { same: boolean; pinned: boolean; threads: number };
+    assert.equal(r.threads, 1);
+    assert.ok(r.same, 'pinned and unpinned training agree bit for bit on one thread');
+  });
 
   it('state dict round trip: loaded state is pinned and training continues identically', () => withBackend('wasm', () => {
     const a = train('AdamW', { lr: 1e-3 }, 3);

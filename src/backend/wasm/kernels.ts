@@ -230,6 +230,8 @@ export class WasmKernels {
   private top: number;
   private scratch = -1;
   private scratchBytes = 0;
+  /** Bytes in live blocks, the scratch block included. */
+  private liveBytes = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly build: WasmBuild, opts: LoadOptions = {}) {
     this.shared = !!opts.shared;
@@ -290,6 +292,7 @@ export class WasmKernels {
       this.top = ptr + bytes;
     }
     this.blocks.set(ptr, bytes);
+    this.liveBytes += bytes;
     return ptr;
   }
 
@@ -298,6 +301,7 @@ export class WasmKernels {
     const bytes = this.blocks.get(ptr);
     if (bytes === undefined) throw new RangeError(`free: ${ptr} is not an allocated block`);
     this.blocks.delete(ptr);
+    this.liveBytes -= bytes;
     const fl = this.freeList;
     let start = ptr, end = ptr + bytes;
     let i = 0;
@@ -311,19 +315,20 @@ export class WasmKernels {
 
   /** Bytes in live blocks (scratch included) and the allocator's high-water mark; for tests. */
   allocStats(): { blocks: number; liveBytes: number; top: number; freeRanges: number } {
-    let liveBytes = 0;
-    for (const b of this.blocks.values()) liveBytes += b;
-    return { blocks: this.blocks.size, liveBytes, top: this.top, freeRanges: this.freeList.length };
+    return { blocks: this.blocks.size, liveBytes: this.liveBytes, top: this.top, freeRanges: this.freeList.length };
   }
 
   /**
    * A copy of `data` in a block of this shared memory, as a Float32Array view that kernels of this
-   * instance use in place; null for a private-memory instance (its buffer is detached when it grows).
+   * instance use in place; null for a private-memory instance (its buffer is detached when it grows),
+   * or when pinned blocks would take more than half the memory's maximum (the rest is left to scratch).
    * The caller frees the block (`free(view.byteOffset)`) once nothing can reach the view any more.
    */
   pin(data: Float32Array): Float32Array | null {
     if (!this.shared) return null;
-    const ptr = this.alloc(data.length);
+    if (this.liveBytes - this.scratchBytes + 4 * data.length > (bin.WASM_MAX_PAGES * PAGE) / 2) return null;
+    let ptr: number;
+    try { ptr = this.alloc(data.length); } catch { return null; } // memory.grow refused by the engine
     this.ensure(0);
     const view = new Float32Array(this.f32.buffer, ptr, data.length);
     view.set(data);

@@ -183,7 +183,7 @@ export class WasmBackend extends JsBackend {
     const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
     const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
     const batched = aOffsets.length > 1 && !packA && !packB;
-    const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out) ?? this.kernels;
+    const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out, m * k, k * n, m * n) ?? this.kernels;
     if (batched) {
       // A batch (attention heads): operands copied into wasm memory once, C copied out once.
       kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
@@ -200,12 +200,16 @@ export class WasmBackend extends JsBackend {
   }
 
   /**
-   * The current shared instance when a GEMM operand is pinned there (used in place instead of copied
-   * into the private instance), else null. Also on one thread, where that instance has no pool.
+   * The current shared instance when GEMM operands pinned there (used in place) are at least as large as
+   * the rest (copied, and copies into shared memory are slower than into the private instance's), else
+   * null. Also on one thread, where that instance has no pool. aN, bN, cN: the operands' float counts.
    */
-  private pinnedOperandOwner(a: Float32Array, b: Float32Array, out: Float32Array): WasmKernels | null {
-    const k = kernelsOwning(b) ?? kernelsOwning(a) ?? kernelsOwning(out);
-    return k && k === this.threads.pinKernels() ? k : null;
+  private pinnedOperandOwner(a: Float32Array, b: Float32Array, out: Float32Array, aN: number, bN: number, cN: number): WasmKernels | null {
+    const ka = kernelsOwning(a), kb = kernelsOwning(b), kc = kernelsOwning(out);
+    if (!ka && !kb && !kc) return null;
+    const k = this.threads.pinKernels();
+    const pinned = (ka === k ? aN : 0) + (kb === k ? bN : 0) + (kc === k ? cN : 0);
+    return k && 2 * pinned >= aN + bN + cN ? k : null;
   }
 
   // ---- convolution and pooling: float32 in wasm above WASM_CONV_THRESHOLDS ----
