@@ -1,11 +1,12 @@
-// A/B timing of one training step from two builds (dist directories) in one process, blocks interleaved
-// so both see the same machine load: node --experimental-wasm-relaxed-simd bench/step-ab.mjs <distA> <distB>
-// <mlp|mlp-adam|mlp-momentum|transformer> [threads]. After 200 warm-up steps each, 9 blocks of 100 steps
-// alternate A, B (order flipped every block); prints each build's median ms per step as one JSON line.
+// Timing of one training step from one or two builds (dist directories), for A/B comparisons:
+//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
+// After 200 warm-up steps, 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
+// order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
+// run alternately, since two worker pools in one process disturb each other). Prints the median ms per step.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
-const [distA, distB, workload = 'mlp', threads = '2'] = process.argv.slice(2);
+const [workload = 'mlp', threads = '2', distA, distB] = process.argv.slice(2);
 
 async function build(dist) {
   const url = pathToFileURL(resolve(dist)).href;
@@ -36,12 +37,12 @@ async function build(dist) {
   return { step, threads: ts.getNumThreads() };
 }
 
-const A = await build(distA), B = await build(distB);
+const A = await build(distA), B = distB ? await build(distB) : null;
 for (let i = 0; i < 200; i++) A.step();
-for (let i = 0; i < 200; i++) B.step();
+for (let i = 0; B && i < 200; i++) B.step();
 const times = { A: [], B: [] };
 for (let b = 0; b < 9; b++) {
-  for (const k of b & 1 ? ['B', 'A'] : ['A', 'B']) {
+  for (const k of !B ? ['A'] : b & 1 ? ['B', 'A'] : ['A', 'B']) {
     const s = k === 'A' ? A.step : B.step;
     const t0 = performance.now();
     for (let i = 0; i < 100; i++) s();
@@ -49,4 +50,4 @@ for (let b = 0; b < 9; b++) {
   }
 }
 const med = (a) => +[...a].sort((x, y) => x - y)[a.length >> 1].toFixed(4);
-console.log(JSON.stringify({ workload, threads: A.threads, A: med(times.A), B: med(times.B), checkA: A.step.check?.(), checkB: B.step.check?.() }));
+console.log(JSON.stringify({ workload, threads: A.threads, A: med(times.A), ...(B ? { B: med(times.B) } : {}), checkA: A.step.check?.(), ...(B ? { checkB: B.step.check?.() } : {}) }));

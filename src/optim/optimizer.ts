@@ -217,8 +217,8 @@ export function markWritten(...ts: (Tensor | null)[]): void {
   }
 }
 
-/** Storages already given to Backend.pin (pinned or refused), so each is copied at most once. */
-const pinTried = new WeakSet<Storage>();
+/** Storages pinned already, so each is copied at most once (a refusal is retried: the backend may change). */
+const pinnedStorages = new WeakSet<Storage>();
 
 /**
  * Moves a float32 tensor's storage into memory the backend's kernels use in place (Backend.pin: the
@@ -229,10 +229,9 @@ const pinTried = new WeakSet<Storage>();
  */
 export function pinStorage<T extends Tensor>(t: T): T {
   const st = t.storage;
-  if (t.dtype !== 'float32' || !(st.data instanceof Float32Array) || pinTried.has(st)) return t;
-  pinTried.add(st);
+  if (t.dtype !== 'float32' || !(st.data instanceof Float32Array) || pinnedStorages.has(st)) return t;
   const view = getBackend().pin(st.data, st);
-  if (view) st.data = view;
+  if (view) { st.data = view; pinnedStorages.add(st); }
   return t;
 }
 

@@ -94,6 +94,43 @@ describe('optim: pinned parameters and state', () => {
     });
   });
 
+  it('switching to the js backend after pinning: JS kernels update the pinned arrays correctly', () => {
+    const run = (pin: boolean) => {
+      manualSeed(4);
+      const p = randn([64, 100]).requiresGrad_(), g = randn([64, 100]);
+      const opt = withBackend('wasm', () => (pin ? new optim.Adam([p]) : unpinned(() => new optim.Adam([p]))));
+      withBackend('js', () => { for (let i = 0; i < 3; i++) { p.grad = g; opt.step(); } });
+      withBackend('wasm', () => { p.grad = g; opt.step(); });
+      return { data: (p.storage.data as Float32Array).slice(), pinned: isPinned(p) };
+    };
+    const a = run(true), b = run(false);
+    assert.deepEqual(a.data, b.data);
+    assert.equal(a.pinned, canPin());
+    assert.ok(!b.pinned);
+  });
+
+  it('fused steps run in place on the pinned parameter and state (the kernel gets their own addresses)', () => withBackend('wasm', () => {
+    if (!canPin()) return;
+    const p = randn([100, 100]).requiresGrad_(), q = randn([100, 100]).requiresGrad_();
+    const sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9 }), adam = new optim.Adam([q]);
+    for (const [t, opt] of [[p, sgd], [q, adam]] as const) { t.grad = randn([100, 100]); opt.step(); }
+    const k = kernelsOwning(p.storage.data as Float32Array)!;
+    assert.equal(kernelsOwning(q.storage.data as Float32Array), k);
+    const ex = k.exports, calls: number[][] = [];
+    const mut = k as { exports: typeof ex };
+    mut.exports = { ...ex,
+      sgdStep: (...a: Parameters<typeof ex.sgdStep>) => { calls.push(a.slice(0, 3)); ex.sgdStep(...a); },
+      adamStep: (...a: Parameters<typeof ex.adamStep>) => { calls.push(a.slice(0, 4)); ex.adamStep(...a); } };
+    try {
+      for (const [t, opt] of [[p, sgd], [q, adam]] as const) { t.grad = randn([100, 100]); opt.step(); }
+    } finally { mut.exports = ex; }
+    const addr = (t: Tensor) => (t.storage.data as Float32Array).byteOffset;
+    const ps = sgd.state.get(p) as unknown as { momentumBuffer: Tensor }, qs = adam.state.get(q) as unknown as { expAvg: Tensor; expAvgSq: Tensor };
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0]![0], addr(p)); assert.equal(calls[0]![2], addr(ps.momentumBuffer));
+    assert.equal(calls[1]![0], addr(q)); assert.equal(calls[1]![2], addr(qs.expAvg)); assert.equal(calls[1]![3], addr(qs.expAvgSq));
+  }));
+
   it('pinning twice (two optimizers over one parameter) copies once', () => withBackend('wasm', () => {
     const p = randn([100, 100]).requiresGrad_();
     new optim.SGD([p]);
