@@ -347,10 +347,10 @@ export class WasmKernels {
   private reserve(...floats: number[]): number[] {
     let total = 0;
     for (const n of floats) total += align(n * 4, 64);
-    if (total > this.scratchBytes) {
+    if (total > this.scratchBytes || this.scratch < 0) { // (a scratch block even for no bytes: pointers stay valid)
       if (this.scratch >= 0) this.free(this.scratch);
       // Grow by at least a quarter so slowly rising sizes do not move the block on every call.
-      const bytes = align(Math.max(total, this.scratchBytes * 1.25), PAGE);
+      const bytes = Math.max(PAGE, align(Math.max(total, this.scratchBytes * 1.25), PAGE));
       this.scratch = this.alloc(bytes / 4);
       this.scratchBytes = bytes;
     }
