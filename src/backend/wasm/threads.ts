@@ -137,6 +137,11 @@ export class ThreadedGemm {
     return n < this.minElements ? null : this.forWork(Infinity);
   }
 
+  /** The current shared-memory instance, if one exists (never creates one). */
+  get sharedKernels(): WasmKernels | null {
+    return this.kernels;
+  }
+
   /**
    * The shared-memory kernels pinned data (Backend.pin) lives in, created now if needed (the pool
    * still starts on the first large kernel), or null without shared memory. On one thread (or without

@@ -207,7 +207,7 @@ export class WasmBackend extends JsBackend {
   private pinnedOperandOwner(a: Float32Array, b: Float32Array, out: Float32Array, aN: number, bN: number, cN: number): WasmKernels | null {
     const ka = kernelsOwning(a), kb = kernelsOwning(b), kc = kernelsOwning(out);
     if (!ka && !kb && !kc) return null;
-    const k = this.threads.pinKernels();
+    const k = this.threads.sharedKernels;
     const pinned = (ka === k ? aN : 0) + (kb === k ? bN : 0) + (kc === k ? cN : 0);
     return k && 2 * pinned >= aN + bN + cN ? k : null;
   }
