@@ -84,6 +84,14 @@ export interface Backend {
   sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void;
   /** One Adam/AdamW (no amsgrad) update in place on contiguous float32 p, m, v. */
   adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void;
+  /**
+   * A copy of `data` in memory this backend's kernels use in place, without copies in or out (wasm:
+   * a view into the shared memory of its multi-threaded instance), or null where that is unavailable
+   * or does not pay (js; wasm without SharedArrayBuffer, or for small arrays). For long-lived data such
+   * as parameters and optimizer state. The block is freed once `owner` is garbage-collected, so owner
+   * must be the object (a tensor's Storage) that keeps the view and every subarray of it reachable.
+   */
+  pin(data: Float32Array, owner: object): Float32Array | null;
   /** Contiguous images (n, c, h, w) → columns (n, c·kh·kw, oh·ow), zeros where a window hangs over the border. */
   im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void;
   /** The adjoint of im2col: columns summed back into images (n, c, h, w); out is overwritten. */

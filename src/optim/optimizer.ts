@@ -1,11 +1,12 @@
 // The optimizer base class (MLX style): it owns param groups, per-parameter state, step counting,
 // the no-grad mode and state dicts; a subclass defines only initState and update.
 import { noGrad } from '../autograd/grad-mode.js';
+import { getBackend } from '../backend/index.js';
 import '../ops/methods.js';
 import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, ShapeError, TsgradError, fmtShape } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { type Storage, Tensor } from '../tensor/tensor.js';
 
 /** Options every optimizer has. `maximize` ascends the objective (the base class negates g). */
 export interface BaseOptions {
@@ -65,6 +66,14 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
     return false;
   }
 
+  /**
+   * Whether the subclass has a fused update (one backend kernel, which uses pinned state in place).
+   * Only then is its state pinned: state that ordinary ops read and write is faster in plain arrays.
+   */
+  private get hasFusedUpdate(): boolean {
+    return this.fusedUpdate !== Optimizer.prototype.fusedUpdate;
+  }
+
   /** Adds a group; options missing from it come from the defaults. A parameter may be in one group only. */
   addParamGroup(group: ParamGroupInput<O>): void {
     if (group instanceof Tensor || !group || typeof group !== 'object' || !('params' in group)) {
@@ -80,6 +89,7 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
     for (const g of this.paramGroups) {
       if (g.params.some((p) => params.includes(p))) throw new ArgumentError(`${this.constructor.name}: some parameters appear in more than one parameter group`);
     }
+    for (const p of params) pinStorage(p);
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
     if (!(full.lr >= 0)) throw new ArgumentError(`${this.constructor.name}: Invalid learning rate: ${full.lr}`);
     this.paramGroups.push(full);
@@ -95,6 +105,7 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
           let st = this.state.get(p);
           if (!st) {
             st = { ...this.initState(p, group), step: 0 } as ParamState<S>;
+            if (this.hasFusedUpdate) pinState(p, st);
             this.state.set(p, st);
           }
           st.step++;
@@ -161,6 +172,7 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
           copy[k] = noGrad(() => (isFloating(v.dtype) ? v.to(p.dtype) : v).detach().clone());
         } else copy[k] = v;
       }
+      if (this.hasFusedUpdate) pinState(p, copy);
       newState.set(p, copy as ParamState<S>);
     }
     this.state.clear();
@@ -203,4 +215,27 @@ export function markWritten(...ts: (Tensor | null)[]): void {
     t._bumpVersion();
     if (!t._base) t._viewVersion = t.storage.version;
   }
+}
+
+/** Storages pinned already, so each is copied at most once (a refusal is retried: the backend may change). */
+const pinnedStorages = new WeakSet<Storage>();
+
+/**
+ * Moves a float32 tensor's storage into memory the backend's kernels use in place (Backend.pin: the
+ * wasm backend's shared memory), so fused optimizer steps and GEMMs skip their operand copies. Values
+ * are unchanged, and every tensor sharing the Storage (views, detached copies) follows. Optimizers do
+ * this to their parameters and state; the memory is reclaimed by garbage collection with the Storage
+ * (a FinalizationRegistry: like any GC, eventually, not at a known moment). Returns t.
+ */
+export function pinStorage<T extends Tensor>(t: T): T {
+  const st = t.storage;
+  if (t.dtype !== 'float32' || !(st.data instanceof Float32Array) || pinnedStorages.has(st)) return t;
+  const view = getBackend().pin(st.data, st);
+  if (view) { st.data = view; pinnedStorages.add(st); }
+  return t;
+}
+
+/** Pins the state tensors of parameter p that are shaped like it (moments, momentum buffers). */
+export function pinState(p: Tensor, s: object): void {
+  for (const v of Object.values(s)) if (v instanceof Tensor && v.numel() === p.numel()) pinStorage(v);
 }

@@ -4,7 +4,7 @@ import { zerosLike } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer, float32Data, markWritten } from './optimizer.js';
+import { type BaseOptions, type ParamGroup, type ParamGroupInput, Optimizer, float32Data, markWritten, pinStorage } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
   momentum?: number;
@@ -32,7 +32,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   protected update(p: Tensor, g: Tensor, s: SGDState, o: ParamGroup<SGDOptions>): void {
     if (o.weightDecay) g = g.add(p, { alpha: o.weightDecay });
     if (o.momentum) {
-      if (!s.momentumBuffer) s.momentumBuffer = g.clone();
+      if (!s.momentumBuffer) s.momentumBuffer = pinStorage(g.clone());
       else s.momentumBuffer.mul_(o.momentum).add_(g, { alpha: 1 - o.dampening! });
       g = o.nesterov ? g.add(s.momentumBuffer, { alpha: o.momentum }) : s.momentumBuffer;
     }
@@ -44,7 +44,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     if (!pd || !gd || !sameShape(p.shape, grad.shape)) return false;
     const momentum = o.momentum ?? 0;
     const first = momentum !== 0 && !s.momentumBuffer;
-    const buf = momentum === 0 ? null : (s.momentumBuffer ?? zerosLike(p));
+    const buf = momentum === 0 ? null : (s.momentumBuffer ?? pinStorage(zerosLike(p)));
     const bd = buf ? float32Data(buf) : null;
     if (buf && (!bd || !sameShape(buf.shape, p.shape))) return false;
     getBackend().sgdStep(pd, gd, bd, {

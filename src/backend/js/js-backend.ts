@@ -235,6 +235,11 @@ export class JsBackend implements Backend {
   adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
     adamStep(p, grad, m, v, o);
   }
+  /** Plain arrays are all the JS kernels need: nothing to pin. */
+  pin(_data: Float32Array, _owner: object): Float32Array | null {
+    return null;
+  }
+
 
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,

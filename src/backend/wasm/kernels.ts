@@ -6,6 +6,11 @@
 // DESIGN.md "Memory and compute"). Inputs are copied in, outputs copied out; an output that is not also
 // an input is copied in only when the kernel reads it (sgemm with beta != 0, or a C with gaps, ldc > N).
 // The scratch region grows the memory when a call needs more and is reused afterwards.
+//
+// Pinned blocks: long-lived float32 data (parameters, optimizer state) can live in a shared-memory
+// instance's memory (`pin`), where kernels use it in place: an operand whose buffer is one of this
+// memory's SharedArrayBuffers is not copied in, and an output there written whole is written in place.
+// Blocks and the scratch region are all blocks of one first-fit allocator, so they never overlap.
 import type { AdamStepParams, Conv2dGeom, ConvGeom, SgdStepParams } from '../backend.js';
 import * as bin from './generated/binaries.js';
 
@@ -191,6 +196,17 @@ export async function initWasm(opts: LoadOptions = {}): Promise<WasmKernels | nu
 const align = (x: number, a: number) => Math.ceil(x / a) * a;
 const PAGE = 65536;
 
+/**
+ * Every SharedArrayBuffer object a shared instance's `memory.buffer` has returned, with its instance
+ * (after memory.grow, `memory.buffer` is a new object aliasing the same memory; old views stay valid).
+ */
+const OWNERS = new WeakMap<ArrayBufferLike, WasmKernels>();
+
+/** The shared-memory instance whose memory holds `a` (a pinned block or a view of one), or null. */
+export function kernelsOwning(a: Float32Array): WasmKernels | null {
+  return OWNERS.get(a.buffer) ?? null;
+}
+
 /** Typed-array-level wrappers around one instance of the kernel module. */
 export class WasmKernels {
   readonly exports: KernelExports;
@@ -200,10 +216,22 @@ export class WasmKernels {
   readonly ctrl: number;
   /** Byte offsets of the GEMM workspaces, one per thread. */
   readonly workspaces: number[];
-  /** Start of the scratch region operands are copied into. */
-  readonly scratchBase: number;
+  /** Start of the memory the block allocator manages (scratch and pinned blocks). */
+  readonly heapStart: number;
+  /** Start of the allocator's region; benchmarks that lay out raw memory themselves (after `ensure`) start here. */
+  get scratchBase(): number { return this.heapStart; }
   private f32: Float32Array;
   private splitter: KernelSplitter | null = null;
+  /** Live blocks (byte offset → bytes), the scratch block included. */
+  private readonly blocks = new Map<number, number>();
+  /** Free ranges [start, end) below `top`, sorted and coalesced. */
+  private freeList: { start: number; end: number }[] = [];
+  /** End of the highest block: memory from here on is unused. */
+  private top: number;
+  private scratch = -1;
+  private scratchBytes = 0;
+  /** Bytes in live blocks, the scratch block included. */
+  private liveBytes = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly build: WasmBuild, opts: LoadOptions = {}) {
     this.shared = !!opts.shared;
@@ -215,8 +243,9 @@ export class WasmKernels {
     this.workspaces = [];
     let p = this.ctrl + 256;
     for (let i = 0; i < Math.max(1, opts.workspaces ?? 1); i++, p += wsBytes) this.workspaces.push(p);
-    this.scratchBase = p;
+    this.heapStart = this.top = p;
     this.f32 = new Float32Array(this.memory.buffer);
+    if (this.shared) OWNERS.set(this.f32.buffer, this);
     this.ensure(p);
   }
 
@@ -233,18 +262,101 @@ export class WasmKernels {
   ensure(bytes: number): Float32Array {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (this.f32.buffer !== this.memory.buffer || this.f32.byteLength !== this.memory.buffer.byteLength) {
-      this.f32 = new Float32Array(this.memory.buffer);
+    const buf = this.memory.buffer;
+    if (this.f32.buffer !== buf || this.f32.byteLength !== buf.byteLength) {
+      this.f32 = new Float32Array(buf);
+      if (this.shared) OWNERS.set(buf, this);
     }
     return this.f32;
   }
 
-  /** Lays out regions of the given float counts in the scratch area; returns their byte offsets. */
+  /**
+   * A block of `floats` floats (64-byte aligned) that no other block or the scratch region overlaps,
+   * until `free(ptr)`; grows the memory when no free range fits. Returns its byte offset.
+   */
+  alloc(floats: number): number {
+    if (!(Number.isInteger(floats) && floats >= 0)) throw new RangeError(`alloc: expected a float count ≥ 0, got ${floats}`);
+    const bytes = Math.max(64, align(floats * 4, 64));
+    let ptr = -1;
+    for (let i = 0; i < this.freeList.length; i++) {
+      const r = this.freeList[i]!;
+      if (r.end - r.start < bytes) continue;
+      ptr = r.start;
+      r.start += bytes;
+      if (r.start === r.end) this.freeList.splice(i, 1);
+      break;
+    }
+    if (ptr < 0) {
+      ptr = this.top;
+      this.ensure(ptr + bytes);
+      this.top = ptr + bytes;
+    }
+    this.blocks.set(ptr, bytes);
+    this.liveBytes += bytes;
+    return ptr;
+  }
+
+  /** Returns a block from `alloc` to the allocator. Throws on a pointer that is not a live block. */
+  free(ptr: number): void {
+    const bytes = this.blocks.get(ptr);
+    if (bytes === undefined) throw new RangeError(`free: ${ptr} is not an allocated block`);
+    this.blocks.delete(ptr);
+    this.liveBytes -= bytes;
+    const fl = this.freeList;
+    let start = ptr, end = ptr + bytes;
+    let i = 0;
+    while (i < fl.length && fl[i]!.start < start) i++;
+    // Coalesce with the neighbours on either side.
+    if (i > 0 && fl[i - 1]!.end === start) { start = fl[i - 1]!.start; fl.splice(--i, 1); }
+    if (i < fl.length && fl[i]!.start === end) { end = fl[i]!.end; fl.splice(i, 1); }
+    if (end === this.top) this.top = start;
+    else fl.splice(i, 0, { start, end });
+  }
+
+  /** Bytes in live blocks (scratch included) and the allocator's high-water mark; for tests. */
+  allocStats(): { blocks: number; liveBytes: number; top: number; freeRanges: number } {
+    return { blocks: this.blocks.size, liveBytes: this.liveBytes, top: this.top, freeRanges: this.freeList.length };
+  }
+
+  /**
+   * A copy of `data` in a block of this shared memory, as a Float32Array view that kernels of this
+   * instance use in place; null for a private-memory instance (its buffer is detached when it grows),
+   * or when pinned blocks would take more than half the memory's maximum (the rest is left to scratch).
+   * The caller frees the block (`free(view.byteOffset)`) once nothing can reach the view any more.
+   */
+  pin(data: Float32Array): Float32Array | null {
+    if (!this.shared) return null;
+    if (this.liveBytes - this.scratchBytes + 4 * data.length > (bin.WASM_MAX_PAGES * PAGE) / 2) return null;
+    let ptr: number;
+    try { ptr = this.alloc(data.length); } catch { return null; } // memory.grow refused by the engine
+    this.ensure(0);
+    const view = new Float32Array(this.f32.buffer, ptr, data.length);
+    view.set(data);
+    return view;
+  }
+
+  /** Byte offset of `a` when it lives in this instance's memory (used in place), else -1 (copied). */
+  ptrOf(a: Float32Array): number {
+    return OWNERS.get(a.buffer) === this ? a.byteOffset : -1;
+  }
+
+  /**
+   * Lays out regions of the given float counts in the scratch block; returns their byte offsets. The
+   * scratch block moves (is freed and allocated again, larger) when a call needs more than it holds.
+   */
   private reserve(...floats: number[]): number[] {
+    let total = 0;
+    for (const n of floats) total += align(n * 4, 64);
+    if (total > this.scratchBytes || this.scratch < 0) { // (a scratch block even for no bytes: pointers stay valid)
+      if (this.scratch >= 0) this.free(this.scratch);
+      // Grow by at least a quarter so slowly rising sizes do not move the block on every call.
+      const bytes = Math.max(PAGE, align(Math.max(total, this.scratchBytes * 1.25), PAGE));
+      this.scratch = this.alloc(bytes / 4);
+      this.scratchBytes = bytes;
+    }
     const ptrs: number[] = [];
-    let p = this.scratchBase;
+    let p = this.scratch;
     for (const n of floats) { ptrs.push(p); p += align(n * 4, 64); }
-    this.ensure(p);
     return ptrs;
   }
 
@@ -270,18 +382,28 @@ export class WasmKernels {
     }
     if (bias && (bias.length < N || beta !== 0)) throw new RangeError(`sgemm: a bias needs beta = 0 and N = ${N} elements, got beta ${beta}, ${bias.length} elements`);
     this.prewake();
-    const [pa, pb, pc, pbias] = this.reserve(aLen, bLen, cLen, bias ? N : 0);
+    // Operands in this memory (pinned) are used in place; C too unless it overlaps A or B in place.
+    let ia = aLen ? this.ptrOf(A) : -1, ib = bLen ? this.ptrOf(B) : -1, ic = this.ptrOf(C);
+    const ibias = bias ? this.ptrOf(bias) : -1;
+    if (ia >= 0) ia += 4 * aOff;
+    if (ib >= 0) ib += 4 * bOff;
+    if (ic >= 0) {
+      ic += 4 * cOff;
+      if (overlaps(ic, cLen, ia, aLen) || overlaps(ic, cLen, ib, bLen) || overlaps(ic, cLen, ibias, bias ? N : 0)) ic = -1;
+    }
+    const [pa, pb, pc, pbias] = this.reserve(ia < 0 ? aLen : 0, ib < 0 ? bLen : 0, ic < 0 ? cLen : 0, bias && ibias < 0 ? N : 0);
     const f32 = this.f32;
-    if (aLen) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
-    if (bLen) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
-    if (beta !== 0 || ldc !== N) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
+    if (aLen && ia < 0) f32.set(A.subarray(aOff, aOff + aLen), pa >> 2);
+    if (bLen && ib < 0) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
+    if (ic < 0 && (beta !== 0 || ldc !== N)) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
+    const c = ic < 0 ? pc! : ic;
     if (bias) {
-      f32.set(bias.subarray(0, N), pbias >> 2);
-      this.exports.fillRows(pc, ldc, M, N, pbias);
+      if (ibias < 0) f32.set(bias.subarray(0, N), pbias >> 2);
+      this.exports.fillRows(c, ldc, M, N, ibias < 0 ? pbias! : ibias);
       beta = 1;
     }
-    this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-    C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
+    this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, ia < 0 ? pa! : ia, lda, ib < 0 ? pb! : ib, ldb, beta, c, ldc);
+    if (ic < 0) C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }
 
   /**
@@ -492,14 +614,19 @@ export class WasmKernels {
     if (grad.length !== n || (momentum !== 0 && (!buf || buf.length !== n))) {
       throw new RangeError(`sgdStep: param has ${n} elements; grad/momentum buffer lengths differ`);
     }
-    const [pp, pg, pb] = this.reserve(n, n, momentum !== 0 ? n : 0);
+    // Pinned operands in place (the kernel reads and writes each element once, so p or buf may even
+    // be grad itself); any partial overlap between them falls back to copies.
+    const [ip, ig, ib] = this.inPlace([p, grad, momentum !== 0 ? buf : null], n);
+    const [pp, pg, pb] = this.reserve(ip < 0 ? n : 0, ig < 0 ? n : 0, momentum !== 0 && ib < 0 ? n : 0);
     const f = this.f32;
-    f.set(p, pp >> 2); f.set(grad, pg >> 2);
-    if (momentum !== 0 && !o.firstStep) f.set(buf!, pb >> 2);
-    this.exports.sgdStep(pp, pg, pb, n, o.lr, momentum, o.dampC, o.weightDecay,
+    if (ip < 0) f.set(p, pp! >> 2);
+    if (ig < 0) f.set(grad, pg! >> 2);
+    if (momentum !== 0 && !o.firstStep && ib < 0) f.set(buf!, pb! >> 2);
+    const P = ip < 0 ? pp! : ip, B = ib < 0 ? pb! : ib;
+    this.exports.sgdStep(P, ig < 0 ? pg! : ig, B, n, o.lr, momentum, o.dampC, o.weightDecay,
       o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.firstStep ? 1 : 0);
-    p.set(f.subarray(pp >> 2, (pp >> 2) + n));
-    if (momentum !== 0) buf!.set(f.subarray(pb >> 2, (pb >> 2) + n));
+    if (ip < 0) p.set(f.subarray(P >> 2, (P >> 2) + n));
+    if (momentum !== 0 && ib < 0) buf!.set(f.subarray(B >> 2, (B >> 2) + n));
   }
 
   /** One fused Adam/AdamW step in place on p, m, v. Copies p, grad, m, v in; p, m, v out. */
@@ -516,14 +643,30 @@ export class WasmKernels {
   adamStepWith(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
     const n = p.length;
     if (grad.length !== n || m.length !== n || v.length !== n) throw new RangeError(`adamStep: param has ${n} elements; grad/m/v lengths differ`);
-    const [pp, pg, pm, pv] = this.reserve(n, n, n, n);
+    const ins = this.inPlace([p, grad, m, v], n);
+    const ptrs = this.reserve(...ins.map((q) => (q < 0 ? n : 0)));
     const f = this.f32;
-    f.set(p, pp >> 2); f.set(grad, pg >> 2); f.set(m, pm >> 2); f.set(v, pv >> 2);
-    this.exports.adamStep(pp, pg, pm, pv, n, o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay,
+    const arrs = [p, grad, m, v];
+    const at = ins.map((q, i) => (q < 0 ? ptrs[i]! : q));
+    for (let i = 0; i < 4; i++) if (ins[i]! < 0) f.set(arrs[i]!, at[i]! >> 2);
+    this.exports.adamStep(at[0]!, at[1]!, at[2]!, at[3]!, n, o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay,
       o.decay, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, o.stepSize, o.bc2Sqrt);
-    p.set(f.subarray(pp >> 2, (pp >> 2) + n));
-    m.set(f.subarray(pm >> 2, (pm >> 2) + n));
-    v.set(f.subarray(pv >> 2, (pv >> 2) + n));
+    for (const i of [0, 2, 3]) if (ins[i]! < 0) arrs[i]!.set(f.subarray(at[i]! >> 2, (at[i]! >> 2) + n));
+  }
+
+  /**
+   * Byte offsets for operands of n floats used in place by an elementwise kernel that reads and
+   * writes each element once: -1 for one to copy (not in this memory, null, or partially overlapping
+   * another one in place; the same block exactly is fine). The first partial overlap falls back to copies.
+   */
+  private inPlace(arrs: (Float32Array | null)[], n: number): number[] {
+    const ptrs = arrs.map((a) => (a ? this.ptrOf(a) : -1));
+    for (let i = 0; i < ptrs.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (ptrs[i]! >= 0 && ptrs[j]! >= 0 && ptrs[i] !== ptrs[j] && overlaps(ptrs[i]!, n, ptrs[j]!, n)) ptrs[i] = -1;
+      }
+    }
+    return ptrs;
   }
 
   /** Layer norm over the rows of a contiguous (rows, cols) x (Backend.layerNorm). Copies x, w, b in; out, mean, rstd out. */
@@ -699,6 +842,11 @@ function stridedLayout(v: StridedF32, shape: readonly number[], n: number, what:
   if (count === 0) span = 0;
   if (v.offset + span > v.data.length) throw new RangeError(`${what}: view of shape [${shape}] outside its ${v.data.length}-element source`);
   return { dims, strides, span, rowMajor };
+}
+
+/** Whether byte ranges [p, p + 4·n) and [q, q + 4·m) overlap (a negative pointer: not in memory). */
+function overlaps(p: number, n: number, q: number, m: number): boolean {
+  return p >= 0 && q >= 0 && n > 0 && m > 0 && p < q + 4 * m && q < p + 4 * n;
 }
 
 interface BatchLayout { span: boolean; min: number; floats: number }

@@ -8,7 +8,7 @@
 // Why a second instance: copies into shared memory run at about 60% of the speed of copies into
 // ordinary memory (V8 copies SharedArrayBuffers with relaxed atomics), so cheap elementwise kernels keep
 // the private instance and only kernels that split pay for the shared one.
-import { loadWasmKernels, type WasmKernels } from './kernels.js';
+import { loadWasmKernels, wasmFeatures, type WasmKernels } from './kernels.js';
 import { spawnWebWorker } from './pool-web.js';
 import { WasmThreadPool, type SpawnWorker, type WorkerInit } from './pool.js';
 
@@ -137,6 +137,27 @@ export class ThreadedGemm {
     return n < this.minElements ? null : this.forWork(Infinity);
   }
 
+  /** The current shared-memory instance, if one exists (never creates one). */
+  get sharedKernels(): WasmKernels | null {
+    return this.kernels;
+  }
+
+  /**
+   * The shared-memory kernels pinned data (Backend.pin) lives in, created now if needed (the pool
+   * still starts on the first large kernel), or null without shared memory. On one thread (or without
+   * workers) it is an instance with no pool: measured on the MLP step (bench/pin-ab.mjs, 1 thread),
+   * pinning there beats keeping parameters in plain arrays (step time 0.96-1.04x, median 0.98x, with SGD;
+   * 0.86-0.94x with Adam), although copies into shared memory are slower than into the private instance's.
+   */
+  pinKernels(): WasmKernels | null {
+    if (this.kernels) return this.kernels;
+    if (this.failed || !wasmFeatures().shared) return null;
+    const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
+    if (!k) return null;
+    this.kernels = k;
+    return k;
+  }
+
   /** Starts the pool now and resolves when its workers are ready (false: single-threaded). */
   async ready(timeoutMs = 10000): Promise<boolean> {
     if (this.wanted < 2 || !this.spawner || this.failed) return false;
@@ -145,7 +166,8 @@ export class ThreadedGemm {
   }
 
   private start(): void {
-    const k = loadWasmKernels({ shared: true, workspaces: this.wanted });
+    // The instance pinKernels created (holding pinned data) already has `wanted` workspaces.
+    const k = this.kernels ?? loadWasmKernels({ shared: true, workspaces: this.wanted });
     if (!k) { this.failed = true; return; }
     try {
       const spawn: SpawnWorker = (init) => this.spawner!.spawn(init, (e) => this.workerFailed(e));
@@ -167,7 +189,10 @@ export class ThreadedGemm {
     console.warn(`tsgrad: a kernel worker failed (${e instanceof Error ? e.message : String(e)}); continuing single-threaded`);
   }
 
-  /** Stops the workers (a later large GEMM starts a new pool). */
+  /**
+   * Stops the workers (a later large GEMM starts a new pool on a new instance). Data pinned in the old
+   * instance's memory stays valid: kernels that find it there use that instance, others copy it.
+   */
   close(): void {
     this.pool?.close();
     this.pool = null;

@@ -4,7 +4,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
 import { JsBackend, addBiasRows, coalesce } from '../js/js-backend.js';
-import type { BinaryOp as WBinary, UnaryOp as WUnary, WasmKernels } from './kernels.js';
+import { type BinaryOp as WBinary, type UnaryOp as WUnary, type WasmKernels, kernelsOwning } from './kernels.js';
 import { ThreadedGemm } from './threads.js';
 
 const BINARY: Partial<Record<BinaryOp, WBinary>> = {
@@ -161,14 +161,29 @@ export class WasmBackend extends JsBackend {
     super.layerNormBackward(g, x, mean, rstd, w, rows, cols, dx, dw, db);
   }
 
+  // Optimizer steps run on the instance whose memory holds a pinned p (in place), else the private one.
   override sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
-    if (p.length >= WASM_THRESHOLDS.elementwise) return this.kernels.sgdStepWith(p, grad, buf, o);
+    if (p.length >= WASM_THRESHOLDS.elementwise) return (kernelsOwning(p) ?? this.kernels).sgdStepWith(p, grad, buf, o);
     super.sgdStep(p, grad, buf, o);
   }
 
   override adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
-    if (p.length >= WASM_THRESHOLDS.elementwise) return this.kernels.adamStepWith(p, grad, m, v, o);
+    if (p.length >= WASM_THRESHOLDS.elementwise) return (kernelsOwning(p) ?? this.kernels).adamStepWith(p, grad, m, v, o);
     super.adamStep(p, grad, m, v, o);
+  }
+
+  /**
+   * A view into the shared memory of the multi-threaded instance (threads.ts pinKernels), freed when
+   * `owner` is collected; null without shared memory, below the elementwise threshold (such arrays
+   * stay on the JS kernels, which gain nothing from it) or without FinalizationRegistry.
+   */
+  override pin(data: Float32Array, owner: object): Float32Array | null {
+    if (data.length < WASM_THRESHOLDS.elementwise || !pinRegistry) return null;
+    const k = this.threads.pinKernels();
+    const view = k?.pin(data);
+    if (!k || !view) return null;
+    pinRegistry.register(owner, { kernels: k, ptr: view.byteOffset });
+    return view;
   }
 
   override matmul(
@@ -185,7 +200,7 @@ export class WasmBackend extends JsBackend {
     const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
     const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
     const batched = aOffsets.length > 1 && !packA && !packB;
-    const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.kernels;
+    const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out, m * k, k * n, m * n) ?? this.kernels;
     if (batched) {
       // A batch (attention heads): operands copied into wasm memory once, C copied out once.
       kern.sgemmBatched(la[0], lb[0], m, n, k, a, aOffsets, la[1], b, bOffsets, lb[1], out, 0);
@@ -199,6 +214,19 @@ export class WasmBackend extends JsBackend {
       if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, k, n, packB); lastB = bOff; B = packB; bOff = 0; }
       kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n, 1, 0, bias as Float32Array | null);
     }
+  }
+
+  /**
+   * The current shared instance when GEMM operands pinned there (used in place) are at least as large as
+   * the rest (copied, and copies into shared memory are slower than into the private instance's), else
+   * null. Also on one thread, where that instance has no pool. aN, bN, cN: the operands' float counts.
+   */
+  private pinnedOperandOwner(a: Float32Array, b: Float32Array, out: Float32Array, aN: number, bN: number, cN: number): WasmKernels | null {
+    const ka = kernelsOwning(a), kb = kernelsOwning(b), kc = kernelsOwning(out);
+    if (!ka && !kb && !kc) return null;
+    const k = this.threads.sharedKernels;
+    const pinned = (ka === k ? aN : 0) + (kb === k ? bN : 0) + (kc === k ? cN : 0);
+    return k && 2 * pinned >= aN + bN + cN ? k : null;
   }
 
   // ---- convolution and pooling: float32 in wasm above WASM_CONV_THRESHOLDS ----
@@ -245,6 +273,11 @@ export class WasmBackend extends JsBackend {
     super.maxPool2dBackward(g, idx, planes, inPlane, outPlane, dx);
   }
 }
+
+/** Frees a pinned block once the Storage owning its view is collected (feature-detected: browser-safe). */
+const pinRegistry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<{ kernels: WasmKernels; ptr: number }>(({ kernels, ptr }) => kernels.free(ptr))
+  : null;
 
 /** Copies a rows×cols strided matrix into a contiguous row-major one. */
 function packMatrix(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, dst: Float32Array): void {

@@ -1,0 +1,53 @@
+// Timing of one training step from one or two builds (dist directories), for A/B comparisons:
+//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
+// After 200 warm-up steps, 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
+// order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
+// run alternately, since two worker pools in one process disturb each other). Prints the median ms per step.
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const [workload = 'mlp', threads = '2', distA, distB] = process.argv.slice(2);
+
+async function build(dist) {
+  const url = pathToFileURL(resolve(dist)).href;
+  const ts = await import(`${url}/src/index.js`);
+  const { SGD, Adam } = await import(`${url}/src/optim/index.js`);
+  const { crossEntropy } = await import(`${url}/src/nn/functional-loss.js`);
+  const { linear } = await import(`${url}/src/nn/functional.js`);
+  const { BUILDERS } = await import(`${url}/bench/workloads.js`);
+  ts.setNumThreads(Number(threads));
+  await ts.threadsReady();
+  const mlp = (Opt, opts) => {
+    ts.manualSeed(0);
+    const x = ts.randn([64, 784]);
+    const y = ts.randint(0, 10, [64], { dtype: 'int32' });
+    const param = (shape, s) => ts.randn(shape).mul(s).requiresGrad_();
+    const w1 = param([256, 784], 1 / 28), b1 = param([256], 0.01), w2 = param([10, 256], 1 / 16), b2 = param([10], 0.01);
+    const opt = new Opt([w1, b1, w2, b2], opts);
+    const step = () => {
+      opt.zeroGrad();
+      crossEntropy(linear(linear(x, w1, b1).relu(), w2, b2), y).backward();
+      opt.step();
+    };
+    step.check = () => [w1, b1, w2, b2].map((p) => p.sum().item());
+    return step;
+  };
+  const step = workload === 'mlp' ? mlp(SGD, { lr: 0.01 }) : workload === 'mlp-adam' ? mlp(Adam, { lr: 1e-3 })
+    : workload === 'mlp-momentum' ? mlp(SGD, { lr: 0.01, momentum: 0.9 }) : BUILDERS[workload]();
+  return { step, threads: ts.getNumThreads() };
+}
+
+const A = await build(distA), B = distB ? await build(distB) : null;
+for (let i = 0; i < 200; i++) A.step();
+for (let i = 0; B && i < 200; i++) B.step();
+const times = { A: [], B: [] };
+for (let b = 0; b < 9; b++) {
+  for (const k of !B ? ['A'] : b & 1 ? ['B', 'A'] : ['A', 'B']) {
+    const s = k === 'A' ? A.step : B.step;
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) s();
+    times[k].push((performance.now() - t0) / 100);
+  }
+}
+const med = (a) => +[...a].sort((x, y) => x - y)[a.length >> 1].toFixed(4);
+console.log(JSON.stringify({ workload, threads: A.threads, A: med(times.A), ...(B ? { B: med(times.B) } : {}), checkA: A.step.check?.(), ...(B ? { checkB: B.step.check?.() } : {}) }));
