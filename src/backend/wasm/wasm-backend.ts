@@ -1,5 +1,6 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
+import { recycleFloat32, takeFloat32 } from '../../tensor/buffer-pool.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
@@ -197,8 +198,9 @@ export class WasmBackend extends JsBackend {
     // An operand GEMM cannot read in place (e.g. an expanded gradient, all strides 0) is packed first.
     const la = gemmLayout(m, k, ars, acs) ?? [false, k];
     const lb = gemmLayout(k, n, brs, bcs) ?? [false, n];
-    const packA = gemmLayout(m, k, ars, acs) ? null : new Float32Array(m * k);
-    const packB = gemmLayout(k, n, brs, bcs) ? null : new Float32Array(k * n);
+    // Staging buffers from the pool (they never leave this call).
+    const packA = gemmLayout(m, k, ars, acs) ? null : (takeFloat32(m * k) ?? new Float32Array(m * k));
+    const packB = gemmLayout(k, n, brs, bcs) ? null : (takeFloat32(k * n) ?? new Float32Array(k * n));
     const batched = aOffsets.length > 1 && !packA && !packB;
     const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out, m * k, k * n, m * n) ?? this.kernels;
     if (batched) {
@@ -214,6 +216,8 @@ export class WasmBackend extends JsBackend {
       if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, k, n, packB); lastB = bOff; B = packB; bOff = 0; }
       kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n, 1, 0, bias as Float32Array | null);
     }
+    if (packA) recycleFloat32(packA);
+    if (packB) recycleFloat32(packB);
   }
 
   /**
