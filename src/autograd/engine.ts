@@ -252,17 +252,24 @@ function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, taken: Set<St
   if (!sameShape(g.shape, leaf.shape)) {
     throw new ShapeError(`backward: gradient of shape ${fmtShape(g.shape)} does not match its leaf of shape ${fmtShape(leaf.shape)} (internal error in an op's backward)`);
   }
-  if (leaf.grad === null) {
+  if (leaf._grad === null) {
     // Own the gradient: an op's backward may hand the same tensor to several inputs.
     if (steal) {
       taken.add(g.storage);
       // A fresh tensor over the storage: .grad is never a view nor part of a graph.
-      leaf.grad = new Tensor(g.storage, [...g.shape], [...g.strides], 0, g.dtype);
-    } else leaf.grad = createGraph ? g : g.detach().clone();
+      const own = new Tensor(g.storage, [...g.shape], [...g.strides], 0, g.dtype);
+      own._ownsGradBuffer = true;
+      leaf._grad = own;
+    } else if (createGraph) leaf._grad = g;
+    else {
+      const own = g.detach().clone();
+      own._ownsGradBuffer = true;
+      leaf._grad = own;
+    }
   } else if (createGraph) {
-    leaf.grad = leaf.grad.add(g);
+    leaf._grad = leaf._grad.add(g);
   } else {
-    const acc = leaf.grad;
+    const acc = leaf._grad;
     noGrad(() => acc.add_(g));
   }
 }

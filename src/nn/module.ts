@@ -136,9 +136,10 @@ export abstract class Module {
   /** Clears gradients: sets them to null (default, like PyTorch 2) or zeros them. */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
-      if (!p.grad) continue;
+      const grad = p._grad; // read internally, so an unread gradient's buffer can be recycled
+      if (!grad) continue;
       if (setToNone) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
+      else noGrad(() => grad.zero_());
     }
   }
   requiresGrad_(v = true): this {

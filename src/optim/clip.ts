@@ -10,7 +10,9 @@ export class NonFiniteNormError extends TsgradError {}
 
 function gradsOf(parameters: Iterable<Tensor> | Tensor): Tensor[] {
   const ps = parameters instanceof Tensor ? [parameters] : [...parameters];
-  return ps.filter((p) => p.grad).map((p) => p.grad!);
+  // Read internally (the gradients are scaled in place and not handed out), so clipping keeps an unread
+  // gradient recyclable when it is dropped.
+  return ps.flatMap((p) => (p._grad ? [p._grad] : []));
 }
 
 /**

@@ -101,7 +101,8 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (!p.grad) continue;
+          const grad = p._grad; // read internally: the optimizer never hands the gradient out
+          if (!grad) continue;
           let st = this.state.get(p);
           if (!st) {
             st = { ...this.initState(p, group), step: 0 } as ParamState<S>;
@@ -109,8 +110,8 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
             this.state.set(p, st);
           }
           st.step++;
-          if (this.fusedUpdate(p, p.grad, st, group, st.step)) continue;
-          this.update(p, group.maximize ? p.grad.neg() : p.grad, st, group, st.step);
+          if (this.fusedUpdate(p, grad, st, group, st.step)) continue;
+          this.update(p, group.maximize ? grad.neg() : grad, st, group, st.step);
         }
       }
     });
@@ -122,9 +123,10 @@ export abstract class Optimizer<O extends BaseOptions = any, S extends object = 
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (!p.grad) continue;
+        const grad = p._grad;
+        if (!grad) continue;
         if (setToNone) p.grad = null;
-        else noGrad(() => p.grad!.zero_());
+        else noGrad(() => grad.zero_());
       }
     }
   }

@@ -2,6 +2,7 @@
 // Ops are attached to the prototype by src/ops (see src/ops/methods.ts), so this file stays small.
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { AutogradError, fmtShape } from './errors.js';
+import { recycleFloat32 } from './buffer-pool.js';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numel, type Shape } from './shape.js';
 
 let nextStorageSerial = 0;
@@ -34,8 +35,12 @@ export class Tensor {
   readonly id = nextId++;
   /** Autograd node that produced this tensor (null for leaves). */
   gradFn: GradFn | null = null;
-  /** Accumulated gradient of a leaf (or of a non-leaf after retainGrad()). */
-  grad: Tensor | null = null;
+  /** The gradient behind `grad`; library code that never hands it out reads this field directly. */
+  _grad: Tensor | null = null;
+  /** On a gradient: its storage was made by autograd for this tensor alone (stolen or cloned into .grad). */
+  _ownsGradBuffer = false;
+  /** On a gradient: user code has read it through `.grad`, so it may be referenced anywhere. */
+  _gradExposed = false;
   private _requiresGrad = false;
   /** For views: the tensor whose storage this views and how to recreate the view from it. */
   _base: Tensor | null = null;
@@ -59,6 +64,24 @@ export class Tensor {
   /** A fresh contiguous tensor over `data`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0, dtype);
+  }
+
+  /**
+   * Accumulated gradient of a leaf (or of a non-leaf after retainGrad()). Replacing it (zeroGrad's
+   * set-to-none, `p.grad = null`) hands the old gradient's buffer to the buffer pool when autograd made
+   * that buffer for it alone and no user code ever read it here: then nothing else can reference it.
+   */
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g) g._gradExposed = true;
+    return g;
+  }
+  set grad(v: Tensor | null) {
+    const old = this._grad;
+    this._grad = v;
+    if (old && old !== v && old._ownsGradBuffer && !old._gradExposed && old.storage.data instanceof Float32Array) {
+      recycleFloat32(old.storage.data);
+    }
   }
 
   get requiresGrad(): boolean {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyCache, grad, pooledBufferBytes, randn } from '../../src/index.js';
+import { SGD } from '../../src/optim/index.js';
 import type { Tensor } from '../../src/index.js';
 import { record } from '../../src/ops/define.js';
 import { forEachBackend } from '../helpers.js';
@@ -99,6 +100,34 @@ forEachBackend((backend) => describe(`autograd/buffer recycling [${backend}]`, (
     x.narrow(1, 0, 512).mul(2).add(x.narrow(1, 256, 512)).sum().backward(); // overlapping narrows
     const g3 = snapshot(x.grad!);
     for (let i = 0; i < g3.length; i++) assert.equal(g3[i], [2, 3, 1][Math.floor((i % 768) / 256)], `overlapping narrows, [${i}]`);
+  });
+
+  it('a leaf gradient nobody read is recycled when zeroGrad drops it; one read through .grad is not', () => {
+    const w = randn([256, 256]).requiresGrad_();
+    const opt = new SGD([w], { lr: 0.01 });
+    const x = randn([64, 256]);
+    const step = () => { opt.zeroGrad(); x.matmul(w.t()).tanh().sum().backward(); opt.step(); };
+    step();
+    emptyCache();
+    opt.zeroGrad(); // w's gradient was made by autograd and never read: its buffer goes to the pool
+    assert.ok(pooledBufferBytes() >= 256 * 256 * 4, `unread gradient recycled (pool holds ${pooledBufferBytes()} bytes)`);
+
+    step();
+    const seen = w.grad!; // read by user code: it may be kept anywhere now
+    const kept = snapshot(seen);
+    emptyCache();
+    opt.zeroGrad();
+    assert.equal(w.grad, null);
+    assert.ok(pooledBufferBytes() < 256 * 256 * 4, 'a gradient user code has read is left to the garbage collector');
+    for (let i = 0; i < 3; i++) { step(); churn(1); }
+    assert.deepEqual(snapshot(seen), kept, 'the gradient user code kept is unchanged by later steps');
+
+    step();
+    const viaSetter = w.grad!;
+    const v2 = snapshot(viaSetter);
+    w.grad = null; // user code drops it after reading: still not recycled
+    for (let i = 0; i < 3; i++) { step(); churn(1); }
+    assert.deepEqual(snapshot(viaSetter), v2);
   });
 
   it('retainGraph: a second backward over the same graph gives the same gradients', () => {
