@@ -1,5 +1,5 @@
 // The backward engine: topological order over graph nodes, gradient accumulation, hooks, retainGraph.
-import { POOL_MIN_ELEMENTS, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
+import { recycleFloat32, takeFor } from '../tensor/buffer-pool.js';
 import { AutogradError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { onesLike, zeros } from '../tensor/creation.js';
 import { numel, sameShape } from '../tensor/shape.js';
@@ -170,8 +170,7 @@ function sumPieces(pieces: (Tensor | ViewGrad)[]): Tensor {
   const first = pieces[0]!;
   const shape = first instanceof ViewGrad ? first.shape : first.shape;
   const dtype = first instanceof ViewGrad ? first.grad.dtype : first.dtype;
-  const n = numel(shape);
-  const pooled = dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null;
+  const pooled = takeFor(dtype, numel(shape));
   const total = pooled ? Tensor.fromArray(pooled, shape, dtype) : zeros(shape, { dtype });
   noGrad(() => {
     const views = pieces.map((p) => (p instanceof ViewGrad ? p.viewFn(total) : null));

@@ -3,7 +3,7 @@
 import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
-import { POOL_MIN_ELEMENTS, takeFloat32 } from '../tensor/buffer-pool.js';
+import { takeFor } from '../tensor/buffer-pool.js';
 import { scalarTensor } from '../tensor/creation.js';
 import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
@@ -20,7 +20,7 @@ export const be = (): Backend => getBackend();
 /** A fresh contiguous output of the given shape and dtype, zero-filled. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
-  const reused = dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null;
+  const reused = takeFor(dtype, n);
   if (reused) reused.fill(0);
   return Tensor.fromArray(reused ?? allocate(dtype, n), shape, dtype);
 }
@@ -35,7 +35,7 @@ const poisonUninit = proc?.env?.TSGRAD_CHECK_UNINIT === '1';
  */
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
-  const data = (dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null) ?? allocate(dtype, n);
+  const data = takeFor(dtype, n) ?? allocate(dtype, n);
   if (poisonUninit && isFloating(dtype)) data.fill(NaN);
   return Tensor.fromArray(data, shape, dtype);
 }

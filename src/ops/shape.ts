@@ -3,7 +3,7 @@
 // ops: contiguous, clone, cat, stack, flip, roll, repeat, repeatInterleave, tril/triu.
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { ViewGrad } from '../autograd/node.js';
-import { POOL_MIN_ELEMENTS, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
+import { recycleFloat32, takeFor } from '../tensor/buffer-pool.js';
 import { scalarTensor, zeros } from '../tensor/creation.js';
 import { type DType, allocate, isFloating, roundInPlace } from '../tensor/dtype.js';
 import { ArgumentError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
@@ -73,7 +73,7 @@ export function writeInto(dst: Tensor, src: Tensor): void {
     });
     return;
   }
-  const tmp = (dst.dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null) ?? allocate(dst.dtype, n);
+  const tmp = takeFor(dst.dtype, n) ?? allocate(dst.dtype, n);
   be().unary(op, sv, tmp);
   if (dst.dtype === 'float16' || dst.dtype === 'bfloat16') roundInPlace(dst.dtype, tmp);
   stridedWalk(dst.shape, dst.strides, dst.offset, (o, s, len, st) => {

@@ -27,6 +27,11 @@ export function takeFloat32(n: number): Float32Array | null {
   return a;
 }
 
+/** takeFloat32 for a tensor of `dtype`: only float32 buffers of at least POOL_MIN_ELEMENTS are pooled. */
+export function takeFor(dtype: string, n: number): Float32Array | null {
+  return dtype === 'float32' && n >= POOL_MIN_ELEMENTS ? takeFloat32(n) : null;
+}
+
 /**
  * Hands a buffer nobody references any more to the pool. Only for buffers whose every holder is known
  * (see the autograd engine); a buffer still reachable elsewhere would be overwritten under its holder.
