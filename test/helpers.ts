@@ -1,5 +1,6 @@
 // Shared test helpers: run a suite on every backend, compare tensors with tolerances, read golden files.
 import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tensor, getBackend, listBackends, setBackend } from '../src/index.js';
@@ -10,12 +11,21 @@ export function backendsUnderTest(): string[] {
   return env ? env.split(',') : listBackends();
 }
 
-/** Runs `fn` once per backend with that backend active (restoring the previous one afterwards). */
+/**
+ * Registers the suites `fn` defines once per backend, with that backend active both while they are
+ * defined and while their tests run (node:test runs test bodies after registration, so a backend set
+ * only around `fn` would be gone by then): a wrapping suite sets it in `before` and restores it in `after`.
+ */
 export function forEachBackend(fn: (backend: string) => void): void {
   for (const b of backendsUnderTest()) {
-    const prev = getBackend().name;
-    setBackend(b);
-    try { fn(b); } finally { setBackend(prev); }
+    describe(`backend ${b}`, () => {
+      let prev = getBackend().name;
+      before(() => { prev = getBackend().name; setBackend(b); });
+      after(() => setBackend(prev));
+      const outer = getBackend().name;
+      setBackend(b);
+      try { fn(b); } finally { setBackend(outer); }
+    });
   }
 }
 
