@@ -92,6 +92,14 @@ export interface Backend {
    * must be the object (a tensor's Storage) that keeps the view and every subarray of it reachable.
    */
   pin(data: Float32Array, owner: object): Float32Array | null;
+  /**
+   * Like `pin` for an output about to be written in full (a pinned parameter's gradient): n floats of
+   * pinned memory, contents undefined, or null. Freed with `owner`, or handed back to the backend's
+   * pool early through recycleFloat32 (src/tensor/buffer-pool.ts) when autograd proves it dead.
+   */
+  pinnedOutput(n: number, owner: object): Float32Array | null;
+  /** Whether `data` is pinned memory of this backend (a view `pin` or `pinnedOutput` returned, or part of one). */
+  isPinned(data: TypedArray): boolean;
   /** Contiguous images (n, c, h, w) → columns (n, c·kh·kw, oh·ow), zeros where a window hangs over the border. */
   im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void;
   /** The adjoint of im2col: columns summed back into images (n, c, h, w); out is overwritten. */

@@ -7,8 +7,8 @@ import { takeFor } from '../tensor/buffer-pool.js';
 import { scalarTensor } from '../tensor/creation.js';
 import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
-import { broadcastShapes, numel, sameShape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { broadcastShapes, contiguousStrides, numel, sameShape } from '../tensor/shape.js';
+import { Storage, Tensor } from '../tensor/tensor.js';
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
@@ -28,6 +28,21 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
 const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
 /** TSGRAD_CHECK_UNINIT=1 fills every `uninitialized` buffer with NaN, so a kernel that skips an element shows. */
 const poisonUninit = proc?.env?.TSGRAD_CHECK_UNINIT === '1';
+
+const NO_DATA = new Float32Array(0);
+
+/**
+ * A float32 output in the backend's pinned memory (Backend.pinnedOutput: the wasm backend's shared
+ * memory, where kernels write and read it in place), contents undefined; null where there is none.
+ */
+export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
+  const st = new Storage(NO_DATA);
+  const data = be().pinnedOutput(numel(shape), st);
+  if (!data) return null;
+  st.data = data;
+  if (poisonUninit) data.fill(NaN);
+  return new Tensor(st, [...shape], contiguousStrides(shape), 0, 'float32');
+}
 
 /**
  * A fresh contiguous output whose contents are undefined (a reused buffer keeps old values): only for

@@ -1,9 +1,10 @@
 // Linear algebra: matmul (1-D, 2-D, batched with broadcasting), mm, bmm, mv, dot, outer, einsum.
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { type DType, isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { be, checkTensor, contiguousData, empty, finishOut, record, sumToShape, uninitialized } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, pinnedUninitialized, record, sumToShape, uninitialized } from './define.js';
 
 function checkPair(op: string, a: Tensor, b: Tensor): DType {
   checkTensor(a, op);
@@ -17,7 +18,7 @@ function checkPair(op: string, a: Tensor, b: Tensor): DType {
  * Core batched product: a (...batchA, M, K) · b (...batchB, K, N) with broadcast batch dims, plus a
  * bias (N) on every row when given (the caller checks its dtype and length).
  */
-function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
+function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = null, pinOut = false): Tensor {
   const dtype = checkPair(op, a, b);
   const m = a.shape[a.ndim - 2]!;
   const k = a.shape[a.ndim - 1]!;
@@ -31,7 +32,8 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = n
   const aOffs = batchOffsets(a, batch);
   const bOffs = batchOffsets(b, batch);
   const writesAll = nb > 0 && m > 0 && n > 0;
-  const out = writesAll ? uninitialized([...batch, m, n], dtype) : empty([...batch, m, n], dtype);
+  const pinned = writesAll && pinOut && dtype === 'float32' ? pinnedUninitialized([...batch, m, n]) : null;
+  const out = pinned ?? (writesAll ? uninitialized([...batch, m, n], dtype) : empty([...batch, m, n], dtype));
   if (writesAll) {
     be().matmul(
       a.storage.data, aOffs, a.strides[a.ndim - 2]!, a.strides[a.ndim - 1]!,
@@ -46,9 +48,12 @@ function batchedMatmul(op: string, a: Tensor, b: Tensor, bias: Tensor | null = n
   // A column-major operand (e.g. weight.T in linear) gets its gradient computed transposed, (gᵀ·a)ᵀ,
   // so the gradient arrives in the parameter's own row-major layout (as in PyTorch): no strided copy.
   const colMajor = (t: Tensor) => a.ndim === 2 && b.ndim === 2 && t.strides[0] === 1 && t.strides[1] !== 1;
+  // The gradient of a pinned weight (an optimizer's parameter) is made in pinned memory too, so the GEMM
+  // writes it and the optimizer step reads it in place (outside createGraph only).
+  const pinGrad = (t: Tensor) => !isGradEnabled() && be().isPinned(t.storage.data);
   const grads = (g: Tensor): (Tensor | null)[] => [
     !a.requiresGrad ? null : colMajor(a) ? batchedMatmul(op, b, g.mT).mT : sumToShape(batchedMatmul(op, g, b.mT), a.shape),
-    !b.requiresGrad ? null : colMajor(b) ? batchedMatmul(op, g.mT, a).mT : sumToShape(batchedMatmul(op, a.mT, g), b.shape),
+    !b.requiresGrad ? null : colMajor(b) ? batchedMatmul(op, g.mT, a, null, pinGrad(b)).mT : sumToShape(batchedMatmul(op, a.mT, g), b.shape),
   ];
   if (!bias) return record(out, op, [a, b], grads, [a, b]);
   return record(out, op, [a, b, bias], (g) => [...grads(g), bias.requiresGrad ? sumToShape(g, bias.shape) : null], [a, b]);

@@ -37,13 +37,24 @@ export function takeFor(dtype: string, n: number): Float32Array | null {
  * (see the autograd engine); a buffer still reachable elsewhere would be overwritten under its holder.
  */
 export function recycleFloat32(a: Float32Array): void {
+  if (checkMode) a.fill(NaN);
+  if (foreignRecycler?.(a)) return;
   if (a.length < POOL_MIN_ELEMENTS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
   if (pooledBytes + a.byteLength > POOL_MAX_BYTES) return;
-  if (checkMode) a.fill(NaN);
   let list = free.get(a.length);
   if (!list) free.set(a.length, (list = []));
   list.push(a);
   pooledBytes += a.byteLength;
+}
+
+let foreignRecycler: ((a: Float32Array) => boolean) | null = null;
+
+/**
+ * Lets a backend take back buffers that live in its own memory (the wasm backend's pinned outputs):
+ * recycleFloat32 offers each buffer to `fn` first, and pools it here only when fn returns false.
+ */
+export function setForeignRecycler(fn: (a: Float32Array) => boolean): void {
+  foreignRecycler = fn;
 }
 
 /** Drops every pooled buffer (PyTorch's torch.cuda.empty_cache, for the CPU pool). */

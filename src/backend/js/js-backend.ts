@@ -240,6 +240,14 @@ export class JsBackend implements Backend {
     return null;
   }
 
+  pinnedOutput(_n: number, _owner: object): Float32Array | null {
+    return null;
+  }
+
+  isPinned(_data: TypedArray): boolean {
+    return false;
+  }
+
 
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,

@@ -325,14 +325,19 @@ export class WasmKernels {
    * The caller frees the block (`free(view.byteOffset)`) once nothing can reach the view any more.
    */
   pin(data: Float32Array): Float32Array | null {
-    if (!this.shared) return null;
-    if (this.liveBytes - this.scratchBytes + 4 * data.length > (bin.WASM_MAX_PAGES * PAGE) / 2) return null;
-    let ptr: number;
-    try { ptr = this.alloc(data.length); } catch { return null; } // memory.grow refused by the engine
-    this.ensure(0);
-    const view = new Float32Array(this.f32.buffer, ptr, data.length);
-    view.set(data);
+    const view = this.pinBlank(data.length);
+    view?.set(data);
     return view;
+  }
+
+  /** `pin` without the copy: a view of n floats in a fresh block, contents undefined. */
+  pinBlank(n: number): Float32Array | null {
+    if (!this.shared) return null;
+    if (this.liveBytes - this.scratchBytes + 4 * n > (bin.WASM_MAX_PAGES * PAGE) / 2) return null;
+    let ptr: number;
+    try { ptr = this.alloc(n); } catch { return null; } // memory.grow refused by the engine
+    this.ensure(0);
+    return new Float32Array(this.f32.buffer, ptr, n);
   }
 
   /** Byte offset of `a` when it lives in this instance's memory (used in place), else -1 (copied). */

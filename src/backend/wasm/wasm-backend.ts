@@ -1,6 +1,6 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
-import { recycleFloat32, takeFloat32 } from '../../tensor/buffer-pool.js';
+import { recycleFloat32, setForeignRecycler, takeFloat32 } from '../../tensor/buffer-pool.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
@@ -187,6 +187,21 @@ export class WasmBackend extends JsBackend {
     return view;
   }
 
+  override pinnedOutput(n: number, owner: object): Float32Array | null {
+    if (n < WASM_THRESHOLDS.elementwise || !pinRegistry || pinnedOutputs.liveBytes + 4 * n > PINNED_OUTPUT_MAX_BYTES) return null;
+    const k = this.threads.pinKernels();
+    if (!k) return null;
+    const view = pinnedOutputs.take(n, k) ?? k.pinBlank(n);
+    if (!view) return null;
+    pinRegistry.register(owner, { kernels: k, ptr: view.byteOffset, output: view.byteLength }, view);
+    pinnedOutputs.liveBytes += view.byteLength;
+    return view;
+  }
+
+  override isPinned(data: TypedArray): boolean {
+    return isF32(data) && kernelsOwning(data) !== null;
+  }
+
   override matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,
     b: TypedArray, bOffsets: ArrayLike<number>, brs: number, bcs: number,
@@ -280,8 +295,50 @@ export class WasmBackend extends JsBackend {
 
 /** Frees a pinned block once the Storage owning its view is collected (feature-detected: browser-safe). */
 const pinRegistry = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<{ kernels: WasmKernels; ptr: number }>(({ kernels, ptr }) => kernels.free(ptr))
+  ? new FinalizationRegistry<{ kernels: WasmKernels; ptr: number; output?: number }>(({ kernels, ptr, output }) => {
+    kernels.free(ptr);
+    if (output) pinnedOutputs.liveBytes -= output;
+  })
   : null;
+
+/**
+ * Bound on pinned output bytes alive at once. Gradients user code has read are freed only by garbage
+ * collection, which never runs inside a synchronous training loop; past this bound outputs are plain arrays.
+ */
+const PINNED_OUTPUT_MAX_BYTES = 64 * 2 ** 20;
+
+/**
+ * Pinned output blocks autograd proved dead (via recycleFloat32), kept for the next output of the same
+ * length: a pinned parameter's gradient is the same size every step.
+ */
+const pinnedOutputs = {
+  free: new Map<number, Float32Array[]>(),
+  /** Bytes of pinnedOutput views handed out and not yet returned or collected. */
+  liveBytes: 0,
+  take(n: number, k: WasmKernels): Float32Array | null {
+    const list = this.free.get(n);
+    while (list?.length) {
+      const v = list.pop()!;
+      if (kernelsOwning(v) === k) return v;
+      kernelsOwning(v)?.free(v.byteOffset); // from an instance setNumThreads replaced
+    }
+    return null;
+  },
+};
+
+// Pinned outputs proven dead come back here instead of the plain-array pool; other pinned views
+// (parameters) are never pooled.
+setForeignRecycler((a) => {
+  const k = kernelsOwning(a);
+  if (!k) return false;
+  if (pinRegistry?.unregister(a)) {
+    pinnedOutputs.liveBytes -= a.byteLength;
+    let list = pinnedOutputs.free.get(a.length);
+    if (!list) pinnedOutputs.free.set(a.length, (list = []));
+    list.push(a);
+  }
+  return true;
+});
 
 /** Copies a rows×cols strided matrix into a contiguous row-major one. */
 function packMatrix(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, dst: Float32Array): void {
