@@ -3,7 +3,7 @@
 import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
-import { takeFor } from '../tensor/buffer-pool.js';
+import { CHECK_UNINIT, takeFor } from '../tensor/buffer-pool.js';
 import { scalarTensor } from '../tensor/creation.js';
 import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
@@ -25,10 +25,6 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
   return Tensor.fromArray(reused ?? allocate(dtype, n), shape, dtype);
 }
 
-const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-/** TSGRAD_CHECK_UNINIT=1 fills every `uninitialized` buffer with NaN, so a kernel that skips an element shows. */
-const poisonUninit = proc?.env?.TSGRAD_CHECK_UNINIT === '1';
-
 const NO_DATA = new Float32Array(0);
 
 /**
@@ -40,7 +36,7 @@ export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
   const data = be().pinnedOutput(numel(shape), st);
   if (!data) return null;
   st.data = data;
-  if (poisonUninit) data.fill(NaN);
+  if (CHECK_UNINIT) data.fill(NaN); // a kernel that skips an element shows as NaN
   return new Tensor(st, [...shape], contiguousStrides(shape), 0, 'float32');
 }
 
@@ -51,7 +47,7 @@ export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
   const data = takeFor(dtype, n) ?? allocate(dtype, n);
-  if (poisonUninit && isFloating(dtype)) data.fill(NaN);
+  if (CHECK_UNINIT && isFloating(dtype)) data.fill(NaN);
   return Tensor.fromArray(data, shape, dtype);
 }
 

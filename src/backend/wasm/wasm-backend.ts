@@ -1,6 +1,6 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
-import { recycleFloat32, setForeignRecycler, takeFloat32 } from '../../tensor/buffer-pool.js';
+import { FreeLists, recycleFloat32, setForeignRecycler, takeFloat32 } from '../../tensor/buffer-pool.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
@@ -312,13 +312,11 @@ const PINNED_OUTPUT_MAX_BYTES = 64 * 2 ** 20;
  * length: a pinned parameter's gradient is the same size every step.
  */
 const pinnedOutputs = {
-  free: new Map<number, Float32Array[]>(),
+  free: new FreeLists(),
   /** Bytes of pinnedOutput views handed out and not yet returned or collected. */
   liveBytes: 0,
   take(n: number, k: WasmKernels): Float32Array | null {
-    const list = this.free.get(n);
-    while (list?.length) {
-      const v = list.pop()!;
+    for (let v = this.free.pop(n); v; v = this.free.pop(n)) {
       if (kernelsOwning(v) === k) return v;
       kernelsOwning(v)?.free(v.byteOffset); // from an instance setNumThreads replaced
     }
@@ -333,9 +331,7 @@ setForeignRecycler((a) => {
   if (!k) return false;
   if (pinRegistry?.unregister(a)) {
     pinnedOutputs.liveBytes -= a.byteLength;
-    let list = pinnedOutputs.free.get(a.length);
-    if (!list) pinnedOutputs.free.set(a.length, (list = []));
-    list.push(a);
+    pinnedOutputs.free.push(a);
   }
   return true;
 });
