@@ -527,19 +527,14 @@ export class WasmKernels {
    * memory, copies out.
    */
   gatherStrided(src: Float32Array, offset: number, shape: readonly number[], strides: readonly number[], out: Float32Array): void {
-    const nd = shape.length;
-    if (nd > 4 || strides.some((st) => st < 0)) throw new RangeError(`gatherStrided: expected ≤ 4 dims and non-negative strides, got shape [${shape}], strides [${strides}]`);
-    const d = [1, 1, 1, 1], st = [0, 0, 0, 0];
-    for (let i = 0; i < nd; i++) { d[4 - nd + i] = shape[i]!; st[4 - nd + i] = strides[i]!; }
-    const n = d[0]! * d[1]! * d[2]! * d[3]!;
+    const n = shape.reduce((a, b) => a * b, 1);
+    const l = stridedLayout({ data: src, offset, strides }, shape, n, 'gatherStrided');
     if (n === 0) return;
-    let span = 1;
-    for (let i = 0; i < 4; i++) span += (d[i]! - 1) * st[i]!;
-    if (offset + span > src.length || out.length < n) throw new RangeError(`gatherStrided: view of shape [${shape}] outside its ${src.length}-element source or output`);
-    const [ps, po] = this.reserve(span, n);
-    this.f32.set(src.subarray(offset, offset + span), ps >> 2);
-    this.exports.gatherStrided4(ps, d[0]!, d[1]!, d[2]!, d[3]!, st[0]!, st[1]!, st[2]!, st[3]!, po);
-    out.set(this.f32.subarray(po >> 2, (po >> 2) + n));
+    if (out.length < n) throw new RangeError(`gatherStrided: view of shape [${shape}] does not fit its ${out.length}-element output`);
+    const [ps, po] = this.reserve(l.span, n);
+    this.f32.set(src.subarray(offset, offset + l.span), ps >> 2);
+    this.gather4(ps, l, po!);
+    out.set(this.f32.subarray(po! >> 2, (po! >> 2) + n));
   }
 
   /** out = f(x) elementwise. Copies x in, out out. */
