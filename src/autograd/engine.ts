@@ -6,12 +6,29 @@ import { numel, sameShape } from '../tensor/shape.js';
 import { type Storage, Tensor, storageSerial } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
+import { evictResident } from './pinned.js';
 
 export interface BackwardOptions {
   /** Keep saved tensors so the graph can be walked again. */
   retainGraph?: boolean;
   /** Record the backward pass itself, for higher-order gradients. */
   createGraph?: boolean;
+}
+
+/**
+ * While a node's backward runs in a pass outside createGraph: the storages of the pinned outputs it has
+ * made (src/ops/define.ts adds them). Gradients live in the backend's pinned memory, where the kernels
+ * that consume them read them in place; the outputs a node's backward made and did not return (its
+ * temporaries) are recycled as soon as it returns. null otherwise (hooks, sums of gradients and leaf
+ * accumulation make ordinary arrays).
+ */
+let pinnedMade: Storage[] | null = null;
+/** Backward passes running (a hook may start one inside another). */
+let passDepth = 0;
+
+/** The list pinned outputs made now are noted in, or null when outputs should not be pinned. */
+export function backwardPinnedOutputs(): Storage[] | null {
+  return pinnedMade;
 }
 
 /** Nodes reachable from root, in an order where every node precedes the nodes it sends gradients to. */
@@ -102,8 +119,20 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
         continue;
       }
       const since = storageSerial();
-      const outs = node.apply(gin);
-      if (!opts.retainGraph) node.release();
+      const made: Storage[] | null = buffers ? [] : null;
+      const outer = pinnedMade;
+      pinnedMade = made;
+      let outs: (Tensor | ViewGrad | null)[];
+      try {
+        outs = node.apply(gin);
+      } finally {
+        pinnedMade = outer;
+      }
+      if (!opts.retainGraph) {
+        node.release();
+        // Its closure is gone, so pinned outputs it made and did not return are unreachable.
+        if (made?.length) buffers!.dropTemporaries(made, outs, node.next);
+      }
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];
         const gi = outs[i];
@@ -126,7 +155,16 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
     }
   };
   if (opts.createGraph) enableGrad(run);
-  else noGrad(run);
+  else {
+    passDepth++;
+    try {
+      noGrad(run);
+    } finally {
+      passDepth--;
+    }
+    // The graph is freed: activations pinned for it move to ordinary arrays (src/autograd/pinned.ts).
+    if (passDepth === 0 && !opts.retainGraph) evictResident();
+  }
   return captured;
 }
 
@@ -148,6 +186,15 @@ class GradBuffers {
     const n = this.refs.get(s);
     if (n !== undefined) this.refs.set(s, n + 1);
     else if (s.serial >= since) this.refs.set(s, 1);
+  }
+
+  /** Recycles the storages in `made` (by one node's backward) that none of its outputs going on to a node holds. */
+  dropTemporaries(made: Storage[], outs: readonly (Tensor | ViewGrad | null)[], next: readonly (Node | null)[]): void {
+    const kept = new Set<Storage>();
+    outs.forEach((o, i) => { if (o && next[i]) kept.add(o instanceof ViewGrad ? o.grad.storage : o.storage); });
+    for (const s of made) {
+      if (!kept.has(s) && !this.taken.has(s) && !this.refs.has(s) && s.data instanceof Float32Array) recycleFloat32(s.data);
+    }
   }
 
   release(t: Tensor): void {

@@ -1,5 +1,8 @@
 // The op-definition helpers: result dtypes, scalar wrapping, broadcasting, and summing gradients
 // back to an input's shape. Every op file builds on these, so broadcasting rules live in one place.
+import { backwardPinnedOutputs } from '../autograd/engine.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { pinnedUninitialized, residentOutput } from '../autograd/pinned.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
@@ -17,28 +20,41 @@ export { record };
 
 export const be = (): Backend => getBackend();
 
+/**
+ * Float32 outputs from this many elements go to the backend's pinned memory (src/autograd/pinned.ts) when
+ * made during a backward pass or under grad mode; smaller ones gain less than the bookkeeping costs.
+ */
+const PIN_MIN = 4096;
+
+/**
+ * A pinned output, or null: during a backward pass a gradient (noted for the engine's recycling, see
+ * backwardPinnedOutputs), under grad mode an activation (moved out when the next backward pass ends).
+ */
+function pinnedOutput(shape: readonly number[], dtype: DType, n: number): Tensor | null {
+  if (dtype !== 'float32' || n < PIN_MIN) return null;
+  const made = backwardPinnedOutputs();
+  if (made) {
+    const t = pinnedUninitialized(shape);
+    if (t) made.push(t.storage);
+    return t;
+  }
+  return isGradEnabled() ? residentOutput(shape) : null;
+}
+
 /** A fresh contiguous output of the given shape and dtype, zero-filled. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
+  const pinned = pinnedOutput(shape, dtype, n);
+  if (pinned) {
+    pinned.storage.data.fill(0);
+    return pinned;
+  }
   const reused = takeFor(dtype, n);
   if (reused) reused.fill(0);
   return Tensor.fromArray(reused ?? allocate(dtype, n), shape, dtype);
 }
 
-const NO_DATA = new Float32Array(0);
-
-/**
- * A float32 output in the backend's pinned memory (Backend.pinnedOutput: the wasm backend's shared
- * memory, where kernels write and read it in place), contents undefined; null where there is none.
- */
-export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
-  const st = new Storage(NO_DATA);
-  const data = be().pinnedOutput(numel(shape), st);
-  if (!data) return null;
-  st.data = data;
-  if (CHECK_UNINIT) data.fill(NaN); // a kernel that skips an element shows as NaN
-  return new Tensor(st, [...shape], contiguousStrides(shape), 0, 'float32');
-}
+export { pinnedUninitialized };
 
 /**
  * A fresh contiguous output whose contents are undefined (a reused buffer keeps old values): only for
@@ -46,6 +62,8 @@ export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
  */
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
   const n = numel(shape);
+  const pinned = pinnedOutput(shape, dtype, n);
+  if (pinned) return pinned;
   const data = takeFor(dtype, n) ?? allocate(dtype, n);
   if (CHECK_UNINIT && isFloating(dtype)) data.fill(NaN);
   return Tensor.fromArray(data, shape, dtype);

@@ -1,6 +1,7 @@
 // The optimizer base class (MLX style): it owns param groups, per-parameter state, step counting,
 // the no-grad mode and state dicts; a subclass defines only initState and update.
 import { noGrad } from '../autograd/grad-mode.js';
+import { pinStorage } from '../autograd/pinned.js';
 import { getBackend } from '../backend/index.js';
 import '../ops/methods.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -219,23 +220,7 @@ export function markWritten(...ts: (Tensor | null)[]): void {
   }
 }
 
-/** Storages pinned already, so each is copied at most once (a refusal is retried: the backend may change). */
-const pinnedStorages = new WeakSet<Storage>();
-
-/**
- * Moves a float32 tensor's storage into memory the backend's kernels use in place (Backend.pin: the
- * wasm backend's shared memory), so fused optimizer steps and GEMMs skip their operand copies. Values
- * are unchanged, and every tensor sharing the Storage (views, detached copies) follows. Optimizers do
- * this to their parameters and state; the memory is reclaimed by garbage collection with the Storage
- * (a FinalizationRegistry: like any GC, eventually, not at a known moment). Returns t.
- */
-export function pinStorage<T extends Tensor>(t: T): T {
-  const st = t.storage;
-  if (t.dtype !== 'float32' || !(st.data instanceof Float32Array) || pinnedStorages.has(st)) return t;
-  const view = getBackend().pin(st.data, st);
-  if (view) { st.data = view; pinnedStorages.add(st); }
-  return t;
-}
+export { pinStorage };
 
 /** Pins the state tensors of parameter p that are shaped like it (moments, momentum buffers). */
 export function pinState(p: Tensor, s: object): void {

@@ -19,27 +19,32 @@ const POOL_MAX_BYTES = 64 * 2 ** 20;
 /** Float32 buffers by exact length, last in first out (this pool, and the wasm backend's pinned one). */
 export class FreeLists {
   private readonly lists = new Map<number, Float32Array[]>();
+  /** Bytes of the buffers held. */
+  bytes = 0;
   push(a: Float32Array): void {
     let list = this.lists.get(a.length);
     if (!list) this.lists.set(a.length, (list = []));
     list.push(a);
+    this.bytes += a.byteLength;
   }
   pop(n: number): Float32Array | null {
-    return this.lists.get(n)?.pop() ?? null;
+    const a = this.lists.get(n)?.pop() ?? null;
+    if (a) this.bytes -= a.byteLength;
+    return a;
   }
-  clear(): void {
+  /** Empties the lists, handing each buffer to `drop` first. */
+  clear(drop?: (a: Float32Array) => void): void {
+    if (drop) for (const list of this.lists.values()) list.forEach(drop);
     this.lists.clear();
+    this.bytes = 0;
   }
 }
 
 const free = new FreeLists();
-let pooledBytes = 0;
 
 /** A pooled buffer of exactly n elements (contents arbitrary), or null. */
 export function takeFloat32(n: number): Float32Array | null {
-  const a = free.pop(n);
-  if (a) pooledBytes -= a.byteLength;
-  return a;
+  return free.pop(n);
 }
 
 /** takeFloat32 for a tensor of `dtype`: only float32 buffers of at least POOL_MIN_ELEMENTS are pooled. */
@@ -53,30 +58,36 @@ export function takeFor(dtype: string, n: number): Float32Array | null {
  */
 export function recycleFloat32(a: Float32Array): void {
   if (CHECK_UNINIT) a.fill(NaN);
-  if (foreignRecycler?.(a)) return;
+  if (foreign?.recycle(a)) return;
   if (a.length < POOL_MIN_ELEMENTS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
-  if (pooledBytes + a.byteLength > POOL_MAX_BYTES) return;
+  if (free.bytes + a.byteLength > POOL_MAX_BYTES) return;
   free.push(a);
-  pooledBytes += a.byteLength;
 }
 
-let foreignRecycler: ((a: Float32Array) => boolean) | null = null;
-
-/**
- * Lets a backend take back buffers that live in its own memory (the wasm backend's pinned outputs):
- * recycleFloat32 offers each buffer to `fn` first, and pools it here only when fn returns false.
- */
-export function setForeignRecycler(fn: (a: Float32Array) => boolean): void {
-  foreignRecycler = fn;
+/** A backend's pool of buffers in its own memory (the wasm backend's pinned outputs). */
+export interface ForeignPool {
+  /** Takes `a` back when it lives in the backend's memory (true), else leaves it to this pool (false). */
+  recycle(a: Float32Array): boolean;
+  /** Bytes the backend's pool holds. */
+  bytes(): number;
+  /** Releases everything the backend's pool holds. */
+  clear(): void;
 }
 
-/** Drops every pooled buffer (PyTorch's torch.cuda.empty_cache, for the CPU pool). */
+let foreign: ForeignPool | null = null;
+
+/** Lets a backend take back the buffers in its own memory: recycleFloat32 offers each to it first. */
+export function setForeignPool(p: ForeignPool): void {
+  foreign = p;
+}
+
+/** Drops every pooled buffer, the backend's pinned ones included (PyTorch's torch.cuda.empty_cache, for the CPU pools). */
 export function emptyCache(): void {
   free.clear();
-  pooledBytes = 0;
+  foreign?.clear();
 }
 
-/** Bytes currently held by the pool. */
+/** Bytes currently held by the pools (this one and the backend's). */
 export function pooledBufferBytes(): number {
-  return pooledBytes;
+  return free.bytes + (foreign?.bytes() ?? 0);
 }

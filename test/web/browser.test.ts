@@ -122,14 +122,18 @@ describe('web playground in headless Chromium', { skip }, () => {
     const calls = await run.page.evaluate(() => {
       type Fn = (...a: unknown[]) => unknown;
       const tg = (globalThis as unknown as { tsgrad: typeof import('../../src/index.js') }).tsgrad;
-      const k = (tg.getBackend() as unknown as { kernels: Record<string, Fn> }).kernels;
+      // The private instance, and the shared one where pinned outputs (activations) are used in place.
+      const be = tg.getBackend() as unknown as { kernels: Record<string, Fn>; threads: { pinKernels(): Record<string, Fn> | null } };
+      const instances = [be.kernels, be.threads.pinKernels()].filter((k): k is Record<string, Fn> => !!k);
       const count: Record<string, number> = { sgemm: 0, unary: 0 };
-      const orig = { sgemm: k.sgemm!, unary: k.unary! };
-      for (const name of ['sgemm', 'unary'] as const) k[name] = function (this: unknown, ...a: unknown[]) { count[name]!++; return orig[name].apply(this, a); };
+      const origs = instances.map((k) => ({ sgemm: k.sgemm!, unary: k.unary! }));
+      instances.forEach((k, i) => {
+        for (const name of ['sgemm', 'unary'] as const) k[name] = function (this: unknown, ...a: unknown[]) { count[name]!++; return origs[i]![name].apply(this, a); };
+      });
       try {
         tg.randn([64, 64]).matmul(tg.randn([64, 64])).tanh(); // above the wasm thresholds, below the split ones
       } finally {
-        Object.assign(k, orig);
+        instances.forEach((k, i) => Object.assign(k, origs[i]));
       }
       return count;
     });

@@ -381,7 +381,10 @@ export class WasmKernels {
     const aLen = aRows > 0 && aCols > 0 ? (aRows - 1) * lda + aCols : 0;
     const bLen = bRows > 0 && bCols > 0 ? (bRows - 1) * ldb + bCols : 0;
     const cLen = (M - 1) * ldc + N;
-    if (aCols > lda || bCols > ldb || N > ldc) throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb}, ldc=${ldc})`);
+    // A leading dimension of 0 (every row the same) reads one row: an expanded operand.
+    if ((aCols > lda && lda !== 0) || (bCols > ldb && ldb !== 0) || N > ldc) {
+      throw new RangeError(`sgemm: leading dimension smaller than the row length (lda=${lda}, ldb=${ldb}, ldc=${ldc})`);
+    }
     if (aOff + aLen > A.length || bOff + bLen > B.length || cOff + cLen > C.length) {
       throw new RangeError(`sgemm: operand too short for M=${M} N=${N} K=${K}`);
     }
@@ -430,9 +433,19 @@ export class WasmKernels {
     if (cOff + nb * M * N > C.length) throw new RangeError(`sgemmBatched: output too short for ${nb}x${M}x${N}`);
     const la = batchLayout(aOffs, aLen, A.length), lb = batchLayout(bOffs, bLen, B.length);
     this.prewake();
-    const [pa, pb, pc, pp] = this.reserve(la.floats, lb.floats, nb * M * N, 2 * nb);
+    // Operands pinned in this memory are used in place, C too unless it overlaps one of them.
+    const ia = this.ptrOf(A), ib = this.ptrOf(B), cLen = nb * M * N;
+    let ic = this.ptrOf(C);
+    if (ic >= 0) {
+      ic += 4 * cOff;
+      if ((ia >= 0 && overlaps(ic, cLen, ia + 4 * la.min, la.span ? la.floats : A.length - la.min)) ||
+        (ib >= 0 && overlaps(ic, cLen, ib + 4 * lb.min, lb.span ? lb.floats : B.length - lb.min))) ic = -1;
+    }
+    const [pa, pb, pc0, pp] = this.reserve(ia < 0 ? la.floats : 0, ib < 0 ? lb.floats : 0, ic < 0 ? cLen : 0, 2 * nb);
+    const pc = ic < 0 ? pc0! : ic;
     const f32 = this.f32;
-    const ptrA = copyBatch(f32, pa, A, aOffs, aLen, la), ptrB = copyBatch(f32, pb, B, bOffs, bLen, lb);
+    const ptrA = ia >= 0 ? batchPointers(ia, aOffs) : copyBatch(f32, pa!, A, aOffs, aLen, la);
+    const ptrB = ib >= 0 ? batchPointers(ib, bOffs) : copyBatch(f32, pb!, B, bOffs, bLen, lb);
     const tA = transA ? 1 : 0, tB = transB ? 1 : 0, mn4 = M * N * 4;
     const s = this.splitter;
     if (s && s.threads > 1 && nb > 1 && nb * M * N * K >= s.minGemmWork && M * N * K < s.minGemmWork) {
@@ -443,7 +456,7 @@ export class WasmKernels {
     } else {
       for (let i = 0; i < nb; i++) this.sgemmPtr(tA, tB, M, N, K, 1, ptrA[i]!, lda, ptrB[i]!, ldb, 0, pc + i * mn4, N);
     }
-    C.set(this.f32.subarray(pc >> 2, (pc >> 2) + nb * M * N), cOff);
+    if (ic < 0) C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }
 
   /** sgemm on operands already in wasm memory (byte offsets); splits across the pool when large. */
@@ -459,26 +472,64 @@ export class WasmKernels {
 
   /** out = a op b elementwise (same length), or a op s / s op a for a scalar b. Copies a (and b) in, out out. */
   binary(op: BinaryOp, a: Float32Array, b: Float32Array | number, out: Float32Array,
-    opts: { scalarFirst?: boolean } = {}): void {
+    opts: { scalarFirst?: boolean; split?: boolean } = {}): void {
     const n = a.length;
     if (out.length !== n || (typeof b !== 'number' && b.length !== n)) {
       throw new RangeError(`binary ${op}: lengths differ (${n}, ${typeof b === 'number' ? 'scalar' : b.length}, out ${out.length})`);
     }
     const code = BINARY_CODES[op];
     if (typeof b === 'number') {
-      const [pa] = this.reserve(n);
-      this.f32.set(a, pa >> 2);
-      this.exports.binaryScalar(code, pa, b, opts.scalarFirst ? 1 : 0, pa, n);
-      out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+      const st = this.stage([a], [out]), [pa, po] = st.p;
+      this.exports.binaryScalar(code, pa!, b, opts.scalarFirst ? 1 : 0, po!, n);
+      this.finish(st);
     } else {
-      this.prewake();
-      const [pa, pb] = this.reserve(n, n);
-      this.f32.set(a, pa >> 2);
-      this.f32.set(b, pb >> 2);
-      if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_BINARY, code, pa, pb, pa, n);
-      else this.exports.binary(code, pa, pb, pa, n);
-      out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+      const split = this.splits(opts.split);
+      if (split) this.prewake();
+      const st = this.stage([a, b], [out]), [pa, pb, po] = st.p;
+      if (split) this.splitter!.map(MAP_BINARY, code, pa!, pb!, po!, n);
+      else this.exports.binary(code, pa!, pb!, po!, n);
+      this.finish(st);
     }
+  }
+
+  /** Whether a kernel that can split does: a pool is attached and the caller did not say no. */
+  private splits(wanted: boolean | undefined): boolean {
+    return wanted !== false && !!this.splitter && this.splitter.threads > 1;
+  }
+
+  /**
+   * Byte pointers for one kernel call: inputs, then outputs, then `extra` scratch regions (float counts).
+   * Inputs pinned in this memory are read in place, the others copied into scratch. Outputs pinned here
+   * are written in place unless they overlap an input read in place (the very same block is fine when
+   * `aliasOk`: kernels that read each element, or each row, before writing it); the others are written to
+   * scratch and `finish` copies them out. Operands are exact-length views; null or empty: none.
+   */
+  private stage(ins: readonly (Float32Array | null)[], outs: readonly (Float32Array | null)[], extra: readonly number[] = [], aliasOk = true): Staged {
+    const all = [...ins, ...outs];
+    const place = all.map((a) => (a && a.length ? this.ptrOf(a) : -1));
+    for (let j = ins.length; j < all.length; j++) {
+      const o = all[j]!;
+      for (let i = 0; place[j]! >= 0 && i < ins.length; i++) {
+        const a = ins[i], p = place[i]!;
+        if (a && overlaps(place[j]!, o.length, p, a.length) && !(aliasOk && p === place[j] && a.length === o.length)) place[j] = -1;
+      }
+    }
+    const p = this.reserve(...all.map((a, i) => (place[i]! < 0 && a ? a.length : 0)), ...extra);
+    const f = this.f32, copies: [Float32Array, number][] = [];
+    for (let i = 0; i < all.length; i++) {
+      const a = all[i];
+      if (place[i]! >= 0) p[i] = place[i]!;
+      else if (a && a.length) {
+        if (i < ins.length) f.set(a, p[i]! >> 2);
+        else copies.push([a, p[i]!]);
+      }
+    }
+    return { p, copies };
+  }
+
+  /** Copies out the outputs `stage` placed in scratch. */
+  private finish(st: Staged): void {
+    for (const [o, p] of st.copies) o.set(this.f32.subarray(p >> 2, (p >> 2) + o.length));
   }
 
   /**
@@ -490,13 +541,12 @@ export class WasmKernels {
     const n = out.length;
     const la = stridedLayout(a, shape, n, 'binaryStrided a'), lb = stridedLayout(b, shape, n, 'binaryStrided b');
     if (n === 0) return;
-    const [pa, pb, ga, gb] = this.reserve(la.span, lb.span, la.rowMajor ? 0 : n, lb.rowMajor ? 0 : n);
-    const f32 = this.f32;
-    f32.set(a.data.subarray(a.offset, a.offset + la.span), pa >> 2);
-    f32.set(b.data.subarray(b.offset, b.offset + lb.span), pb >> 2);
-    const xa = la.rowMajor ? pa : this.gather4(pa, la, ga), xb = lb.rowMajor ? pb : this.gather4(pb, lb, gb);
-    this.exports.binary(BINARY_CODES[op], xa, xb, xa, n);
-    out.set(this.f32.subarray(xa >> 2, (xa >> 2) + n));
+    const st = this.stage([a.data.subarray(a.offset, a.offset + la.span), b.data.subarray(b.offset, b.offset + lb.span)], [out],
+      [la.rowMajor ? 0 : n, lb.rowMajor ? 0 : n], false);
+    const [pa, pb, po, ga, gb] = st.p;
+    const xa = la.rowMajor ? pa! : this.gather4(pa!, la, ga!), xb = lb.rowMajor ? pb! : this.gather4(pb!, lb, gb!);
+    this.exports.binary(BINARY_CODES[op], xa, xb, po!, n);
+    this.finish(st);
   }
 
   private gather4(src: number, l: StridedLayout, dst: number): number {
@@ -514,11 +564,9 @@ export class WasmKernels {
     const n = rows * cols;
     const nb = opts.rowVec ? cols : rows;
     if (a.length !== n || out.length !== n || b.length !== nb) throw new RangeError(`binaryBcast ${op}: lengths do not match ${rows}x${cols}`);
-    const [pa, pb] = this.reserve(n, nb);
-    this.f32.set(a, pa >> 2);
-    this.f32.set(b, pb >> 2);
-    this.exports.binaryBcast(BINARY_CODES[op], pa, pb, pa, rows, cols, opts.rowVec ? 1 : 0, opts.swap ? 1 : 0);
-    out.set(this.f32.subarray(pa >> 2, (pa >> 2) + n));
+    const st = this.stage([a, b], [out]), [pa, pb, po] = st.p;
+    this.exports.binaryBcast(BINARY_CODES[op], pa!, pb!, po!, rows, cols, opts.rowVec ? 1 : 0, opts.swap ? 1 : 0);
+    this.finish(st);
   }
 
   /**
@@ -531,48 +579,48 @@ export class WasmKernels {
     const l = stridedLayout({ data: src, offset, strides }, shape, n, 'gatherStrided');
     if (n === 0) return;
     if (out.length < n) throw new RangeError(`gatherStrided: view of shape [${shape}] does not fit its ${out.length}-element output`);
-    const [ps, po] = this.reserve(l.span, n);
-    this.f32.set(src.subarray(offset, offset + l.span), ps >> 2);
-    this.gather4(ps, l, po!);
-    out.set(this.f32.subarray(po! >> 2, (po! >> 2) + n));
+    const o = out.subarray(0, n);
+    const st = this.stage([src.subarray(offset, offset + l.span)], [o], [], false), [ps, po] = st.p;
+    this.gather4(ps!, l, po!);
+    this.finish(st);
   }
 
   /** out = f(x) elementwise. Copies x in, out out. */
-  unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array, opts: { split?: boolean } = {}): void {
     const n = x.length;
     if (out.length !== n) throw new RangeError(`unary ${op}: out has ${out.length} elements, expected ${n}`);
-    this.prewake();
-    const [px] = this.reserve(n);
-    this.f32.set(x, px >> 2);
-    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_UNARY, UNARY_CODES[op], px, 0, px, n);
-    else this.exports.unary(UNARY_CODES[op], px, px, n);
-    out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
+    const split = this.splits(opts.split);
+    if (split) this.prewake();
+    const st = this.stage([x], [out]), [px, po] = st.p;
+    if (split) this.splitter!.map(MAP_UNARY, UNARY_CODES[op], px!, 0, po!, n);
+    else this.exports.unary(UNARY_CODES[op], px!, po!, n);
+    this.finish(st);
   }
 
   /** softmax (or logSoftmax with { log: true }) over the last dim of a contiguous (rows, cols) buffer. */
-  softmaxRows(x: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
+  softmaxRows(x: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean; split?: boolean } = {}): void {
     const n = rows * cols;
     if (x.length < n || out.length < n) throw new RangeError(`softmaxRows: buffers shorter than ${rows}x${cols}`);
-    this.prewake();
-    const [px] = this.reserve(n);
-    this.f32.set(x.subarray(0, n), px >> 2);
-    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX, opts.log ? 1 : 0, px, 0, px, rows, cols);
-    else this.exports.softmaxRows(px, rows, cols, px, opts.log ? 1 : 0);
-    out.set(this.f32.subarray(px >> 2, (px >> 2) + n));
+    const split = this.splits(opts.split);
+    if (split) this.prewake();
+    const st = this.stage([x.subarray(0, n)], [out.subarray(0, n)]), [px, po] = st.p;
+    if (split) this.splitter!.map(MAP_SOFTMAX, opts.log ? 1 : 0, px!, 0, po!, rows, cols);
+    else this.exports.softmaxRows(px!, rows, cols, po!, opts.log ? 1 : 0);
+    this.finish(st);
   }
 
   /** Gradient of softmaxRows from its output y and output gradient g (contiguous (rows, cols)); { log } for logSoftmax. */
-  softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, cols: number, out: Float32Array, opts: { log?: boolean } = {}): void {
+  softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, cols: number, out: Float32Array,
+    opts: { log?: boolean; split?: boolean } = {}): void {
     const n = rows * cols;
     if (g.length < n || y.length < n || out.length < n) throw new RangeError(`softmaxBackwardRows: buffers shorter than ${rows}x${cols}`);
-    this.prewake();
-    const [pg, py] = this.reserve(n, n);
-    this.f32.set(g.subarray(0, n), pg >> 2);
-    this.f32.set(y.subarray(0, n), py >> 2);
+    const split = this.splits(opts.split);
+    if (split) this.prewake();
+    const st = this.stage([g.subarray(0, n), y.subarray(0, n)], [out.subarray(0, n)]), [pg, py, po] = st.p;
     const log = opts.log ? 1 : 0;
-    if (this.splitter && this.splitter.threads > 1) this.splitter.map(MAP_SOFTMAX_BACKWARD, log, pg, py, pg, rows, cols);
-    else this.exports.softmaxBackwardRows(pg, py, rows, cols, pg, log);
-    out.set(this.f32.subarray(pg >> 2, (pg >> 2) + n));
+    if (split) this.splitter!.map(MAP_SOFTMAX_BACKWARD, log, pg!, py!, po!, rows, cols);
+    else this.exports.softmaxBackwardRows(pg!, py!, rows, cols, po!, log);
+    this.finish(st);
   }
 
   /** out[r] = Σ_c x[r, c] for a contiguous (rows, cols) buffer. */
@@ -581,10 +629,9 @@ export class WasmKernels {
   sumMid(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void {
     const n = outer * size * inner;
     if (x.length < n || out.length < outer * inner) throw new RangeError(`sumMid: buffers too short for ${outer}x${size}x${inner}`);
-    const [px, po] = this.reserve(n, outer * inner);
-    this.f32.set(x.subarray(0, n), px >> 2);
-    this.exports.sumMid(px, outer, size, inner, po);
-    out.set(this.f32.subarray(po >> 2, (po >> 2) + outer * inner));
+    const st = this.stage([x.subarray(0, n)], [out.subarray(0, outer * inner)], [], false), [px, po] = st.p;
+    this.exports.sumMid(px!, outer, size, inner, po!);
+    this.finish(st);
   }
 
   /** out[r] = max_c x[r, c] for a contiguous (rows, cols) buffer. */
@@ -593,10 +640,9 @@ export class WasmKernels {
   private rowReduce(kind: number, x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     const n = rows * cols;
     if (x.length < n || out.length < rows) throw new RangeError(`${kind ? 'maxRows' : 'sumRows'}: buffers too short for ${rows}x${cols}`);
-    const [px, po] = this.reserve(n, rows);
-    this.f32.set(x.subarray(0, n), px >> 2);
-    if (kind) this.exports.maxRows(px, rows, cols, po); else this.exports.sumRows(px, rows, cols, po);
-    out.set(this.f32.subarray(po >> 2, (po >> 2) + rows));
+    const st = this.stage([x.subarray(0, n)], [out.subarray(0, rows)], [], false), [px, po] = st.p;
+    if (kind) this.exports.maxRows(px!, rows, cols, po!); else this.exports.sumRows(px!, rows, cols, po!);
+    this.finish(st);
   }
 
   /** One fused SGD(-momentum) step in place on p (and buf). Copies p, grad, buf in; p, buf out. */
@@ -673,30 +719,24 @@ export class WasmKernels {
   layerNorm(x: Float32Array, rows: number, cols: number, w: Float32Array | null, b: Float32Array | null, eps: number,
     out: Float32Array, mean: Float32Array, rstd: Float32Array): void {
     const n = rows * cols;
-    const [px, pw, pb, pm, pr] = this.reserve(n, w ? cols : 0, b ? cols : 0, rows, rows);
-    const f = this.f32;
-    f.set(x.subarray(0, n), px >> 2);
-    if (w) f.set(w.subarray(0, cols), pw >> 2);
-    if (b) f.set(b.subarray(0, cols), pb >> 2);
-    this.exports.layerNormRows(px, rows, cols, pw, pb, w ? 1 : 0, b ? 1 : 0, eps, px, pm, pr);
-    out.set(f.subarray(px >> 2, (px >> 2) + n));
-    mean.set(f.subarray(pm >> 2, (pm >> 2) + rows));
-    rstd.set(f.subarray(pr >> 2, (pr >> 2) + rows));
+    // out may be x itself (each row is read whole before it is written), not any other overlap.
+    const st = this.stage([x.subarray(0, n), w && w.subarray(0, cols), b && b.subarray(0, cols)],
+      [out.subarray(0, n), mean.subarray(0, rows), rstd.subarray(0, rows)]);
+    const [px, pw, pb, po, pm, pr] = st.p;
+    this.exports.layerNormRows(px!, rows, cols, pw!, pb!, w ? 1 : 0, b ? 1 : 0, eps, po!, pm!, pr!);
+    this.finish(st);
   }
 
   /** Layer-norm gradients (Backend.layerNormBackward). Copies g, x, mean, rstd, w in; dx, dw, db out. */
   layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null,
     rows: number, cols: number, dx: Float32Array, dw: Float32Array | null, db: Float32Array | null): void {
     const n = rows * cols;
-    const [pg, px, pm, pr, pw, pdw, pdb] = this.reserve(n, n, rows, rows, w ? cols : 0, dw ? cols : 0, db ? cols : 0);
-    const f = this.f32;
-    f.set(g.subarray(0, n), pg >> 2); f.set(x.subarray(0, n), px >> 2);
-    f.set(mean.subarray(0, rows), pm >> 2); f.set(rstd.subarray(0, rows), pr >> 2);
-    if (w) f.set(w.subarray(0, cols), pw >> 2);
-    this.exports.layerNormBackwardRows(pg, px, pm, pr, pw, w ? 1 : 0, rows, cols, pg, pdw, pdb, dw ? 1 : 0, db ? 1 : 0);
-    dx.set(f.subarray(pg >> 2, (pg >> 2) + n));
-    if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + cols));
-    if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + cols));
+    // dx may be g itself (the kernel reads a row of g whole before writing it), not any other overlap.
+    const st = this.stage([g.subarray(0, n), x.subarray(0, n), mean.subarray(0, rows), rstd.subarray(0, rows), w && w.subarray(0, cols)],
+      [dx.subarray(0, n), dw && dw.subarray(0, cols), db && db.subarray(0, cols)]);
+    const [pg, px, pm, pr, pw, pdx, pdw, pdb] = st.p;
+    this.exports.layerNormBackwardRows(pg!, px!, pm!, pr!, pw!, w ? 1 : 0, rows, cols, pdx!, pdw!, pdb!, dw ? 1 : 0, db ? 1 : 0);
+    this.finish(st);
   }
 
   // ---- convolution and pooling (assembly/conv.ts) -----------------------------------------------
@@ -844,6 +884,9 @@ function stridedLayout(v: StridedF32, shape: readonly number[], n: number, what:
   return { dims, strides, span, rowMajor };
 }
 
+/** A kernel call's operand pointers (see WasmKernels.stage) and the outputs to copy out of scratch. */
+interface Staged { p: number[]; copies: [Float32Array, number][] }
+
 /** Whether byte ranges [p, p + 4·n) and [q, q + 4·m) overlap (a negative pointer: not in memory). */
 function overlaps(p: number, n: number, q: number, m: number): boolean {
   return p >= 0 && q >= 0 && n > 0 && m > 0 && p < q + 4 * m && q < p + 4 * n;
@@ -860,6 +903,13 @@ function batchLayout(offs: ArrayLike<number>, len: number, have: number): BatchL
   // A span up to twice the matrices' own size is cheaper to copy whole than matrix by matrix.
   if (span <= 2 * offs.length * len) return { span: true, min, floats: span };
   return { span: false, min, floats: offs.length * len };
+}
+
+/** Byte pointers of a batch's matrices in place in wasm memory (base: the byte offset of element 0). */
+function batchPointers(base: number, offs: ArrayLike<number>): Float64Array {
+  const ptr = new Float64Array(offs.length);
+  for (let i = 0; i < offs.length; i++) ptr[i] = base + 4 * offs[i]!;
+  return ptr;
 }
 
 /** Copies a batch's matrices into wasm memory at byte offset p; returns each matrix's byte pointer. */

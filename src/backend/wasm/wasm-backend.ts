@@ -1,6 +1,6 @@
 // The `wasm` backend: float32 kernels that pay for their operand copies run in WebAssembly SIMD
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
-import { FreeLists, recycleFloat32, setForeignRecycler, takeFloat32 } from '../../tensor/buffer-pool.js';
+import { FreeLists, recycleFloat32, setForeignPool, takeFloat32 } from '../../tensor/buffer-pool.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
@@ -53,18 +53,18 @@ export class WasmBackend extends JsBackend {
     const wop = BINARY[op];
     if (wop && isF32(a.data) && isF32(b.data) && isF32(out) && out.length >= WASM_THRESHOLDS.elementwise) {
       const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
-      const k = this.kernels;
+      const k = this.home(a.data, b.data, out);
       if (shape.length === 1) {
         const n = shape[0]!;
         const [as, bs] = [strides[0]![0]!, strides[1]![0]!];
         const av = a.data.subarray(a.offset, a.offset + n);
         if (as === 1 && bs === 1) {
-          const kk = (SPLIT_BINARY.has(op) && this.threads.forElements(n)) || k;
-          return kk.binary(wop, av, b.data.subarray(b.offset, b.offset + n), out);
+          const split = SPLIT_BINARY.has(op) ? this.threads.forElements(n) : null;
+          return (split ?? k).binary(wop, av, b.data.subarray(b.offset, b.offset + n), out, { split: !!split });
         }
         if (!ACTIVATION_BACKWARD.has(op)) { // vector-scalar kernels
-          if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out);
-          if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true });
+          if (as === 1 && bs === 0) return k.binary(wop, av, b.data[b.offset]!, out, { split: false });
+          if (as === 0 && bs === 1) return k.binary(wop, b.data.subarray(b.offset, b.offset + n), a.data[a.offset]!, out, { scalarFirst: true, split: false });
         }
       } else if (shape.length === 2 && !ACTIVATION_BACKWARD.has(op)) {
         // One contiguous (rows, cols) operand and one broadcast vector: bias adds, x − mean, x / sum.
@@ -101,7 +101,7 @@ export class WasmBackend extends JsBackend {
       if (shape.length <= 4 && !(shape.length === 1 && st[0]! <= 1) && st.every((s) => s >= 0)) {
         let span = 1;
         for (let i = 0; i < shape.length; i++) span += (shape[i]! - 1) * st[i]!;
-        if (span <= 4 * out.length) return this.kernels.gatherStrided(x.data, x.offset, shape, st, out);
+        if (span <= 4 * out.length) return this.home(x.data, out).gatherStrided(x.data, x.offset, shape, st, out);
       }
     }
     const wop = UNARY[op];
@@ -109,8 +109,8 @@ export class WasmBackend extends JsBackend {
       const { shape, strides } = coalesce(x.shape, [x.strides]);
       if (shape.length === 1 && strides[0]![0] === 1) {
         const n = shape[0]!;
-        const k = (SPLIT_UNARY.has(op) && this.threads.forElements(n)) || this.kernels;
-        return k.unary(wop, x.data.subarray(x.offset, x.offset + n), out);
+        const split = SPLIT_UNARY.has(op) ? this.threads.forElements(n) : null;
+        return (split ?? this.home(x.data, out)).unary(wop, x.data.subarray(x.offset, x.offset + n), out, { split: !!split });
       }
     }
     super.unary(op, x, out);
@@ -118,27 +118,27 @@ export class WasmBackend extends JsBackend {
 
   override reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
     if ((op === 'sum' || op === 'max') && inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.reduce) {
-      const src = x.subarray(0, outer * size);
-      return op === 'sum' ? this.kernels.sumRows(src, outer, size, out) : this.kernels.maxRows(src, outer, size, out);
+      const src = x.subarray(0, outer * size), k = this.home(x, out);
+      return op === 'sum' ? k.sumRows(src, outer, size, out) : k.maxRows(src, outer, size, out);
     }
     if (op === 'sum' && inner > 1 && isF32(x) && isF32(out) && outer * size * inner >= WASM_THRESHOLDS.reduce) {
-      return this.kernels.sumMid(x.subarray(0, outer * size * inner), outer, size, inner, out);
+      return this.home(x, out).sumMid(x.subarray(0, outer * size * inner), outer, size, inner, out);
     }
     super.reduce(op, x, outer, size, inner, out);
   }
 
   override softmax(x: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
     if (inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.elementwise) {
-      const k = this.threads.forElements(outer * size) ?? this.kernels;
-      return k.softmaxRows(x.subarray(0, outer * size), outer, size, out, { log });
+      const split = this.threads.forElements(outer * size);
+      return (split ?? this.home(x, out)).softmaxRows(x.subarray(0, outer * size), outer, size, out, { log, split: !!split });
     }
     super.softmax(x, outer, size, inner, out, log);
   }
 
   override softmaxBackward(g: TypedArray, y: TypedArray, outer: number, size: number, inner: number, out: TypedArray, log: boolean): void {
     if (inner === 1 && isF32(g) && isF32(y) && isF32(out) && outer * size >= WASM_THRESHOLDS.elementwise) {
-      const k = this.threads.forElements(outer * size) ?? this.kernels;
-      return k.softmaxBackwardRows(g.subarray(0, outer * size), y.subarray(0, outer * size), outer, size, out, { log });
+      const split = this.threads.forElements(outer * size);
+      return (split ?? this.home(g, y, out)).softmaxBackwardRows(g.subarray(0, outer * size), y.subarray(0, outer * size), outer, size, out, { log, split: !!split });
     }
     super.softmaxBackward(g, y, outer, size, inner, out, log);
   }
@@ -147,7 +147,7 @@ export class WasmBackend extends JsBackend {
     out: TypedArray, mean: TypedArray, rstd: TypedArray): void {
     const f32 = isF32(x) && isF32(out) && isF32(mean) && isF32(rstd) && (!w || isF32(w)) && (!b || isF32(b));
     if (f32 && rows * cols >= WASM_THRESHOLDS.elementwise) {
-      return this.kernels.layerNorm(x, rows, cols, w as Float32Array | null, b as Float32Array | null, eps, out, mean, rstd);
+      return this.home(x, out).layerNorm(x, rows, cols, w as Float32Array | null, b as Float32Array | null, eps, out, mean, rstd);
     }
     super.layerNorm(x, rows, cols, w, b, eps, out, mean, rstd);
   }
@@ -156,7 +156,7 @@ export class WasmBackend extends JsBackend {
     rows: number, cols: number, dx: TypedArray, dw: TypedArray | null, db: TypedArray | null): void {
     const f32 = isF32(g) && isF32(x) && isF32(mean) && isF32(rstd) && isF32(dx) && (!w || isF32(w)) && (!dw || isF32(dw)) && (!db || isF32(db));
     if (f32 && rows * cols >= WASM_THRESHOLDS.elementwise) {
-      return this.kernels.layerNormBackward(g, x, mean, rstd, w as Float32Array | null, rows, cols, dx,
+      return this.home(g, x, dx).layerNormBackward(g, x, mean, rstd, w as Float32Array | null, rows, cols, dx,
         dw as Float32Array | null, db as Float32Array | null);
     }
     super.layerNormBackward(g, x, mean, rstd, w, rows, cols, dx, dw, db);
@@ -210,12 +210,15 @@ export class WasmBackend extends JsBackend {
     if (!isF32(a) || !isF32(b) || !isF32(out) || (bias && !isF32(bias)) || m * n * k < WASM_THRESHOLDS.gemm) {
       return super.matmul(a, aOffsets, ars, acs, b, bOffsets, brs, bcs, m, n, k, out, bias);
     }
-    // An operand GEMM cannot read in place (e.g. an expanded gradient, all strides 0) is packed first.
-    const la = gemmLayout(m, k, ars, acs) ?? [false, k];
-    const lb = gemmLayout(k, n, brs, bcs) ?? [false, n];
+    // An expanded scalar (both strides 0: the gradient of a sum) is one row of copies of it read with a
+    // leading dimension of 0. Any other operand GEMM cannot read in place is packed first.
+    const scalarA = ars === 0 && acs === 0, scalarB = brs === 0 && bcs === 0;
+    const la = scalarA ? [false, 0] as const : gemmLayout(m, k, ars, acs) ?? [false, k];
+    const lb = scalarB ? [false, 0] as const : gemmLayout(k, n, brs, bcs) ?? [false, n];
     // Staging buffers from the pool (they never leave this call).
-    const packA = gemmLayout(m, k, ars, acs) ? null : (takeFloat32(m * k) ?? new Float32Array(m * k));
-    const packB = gemmLayout(k, n, brs, bcs) ? null : (takeFloat32(k * n) ?? new Float32Array(k * n));
+    const stage = (rows: number, cols: number, rs: number, cs: number, scalar: boolean): Float32Array | null =>
+      scalar ? new Float32Array(cols) : gemmLayout(rows, cols, rs, cs) ? null : (takeFloat32(rows * cols) ?? new Float32Array(rows * cols));
+    const packA = stage(m, k, ars, acs, scalarA), packB = stage(k, n, brs, bcs, scalarB);
     const batched = aOffsets.length > 1 && !packA && !packB;
     const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out, m * k, k * n, m * n) ?? this.kernels;
     if (batched) {
@@ -227,12 +230,22 @@ export class WasmBackend extends JsBackend {
     let lastA = -1, lastB = -1;
     for (let bt = 0; bt < aOffsets.length; bt++) {
       let A = a, aOff = aOffsets[bt]!, B = b, bOff = bOffsets[bt]!;
-      if (packA) { if (aOff !== lastA) packMatrix(a, aOff, ars, acs, m, k, packA); lastA = aOff; A = packA; aOff = 0; }
-      if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, k, n, packB); lastB = bOff; B = packB; bOff = 0; }
+      if (packA) { if (aOff !== lastA) packMatrix(a, aOff, ars, acs, scalarA ? 1 : m, k, packA); lastA = aOff; A = packA; aOff = 0; }
+      if (packB) { if (bOff !== lastB) packMatrix(b, bOff, brs, bcs, scalarB ? 1 : k, n, packB); lastB = bOff; B = packB; bOff = 0; }
       kern.sgemm(la[0], lb[0], m, n, k, A, aOff, la[1], B, bOff, lb[1], out, bt * m * n, n, 1, 0, bias as Float32Array | null);
     }
-    if (packA) recycleFloat32(packA);
-    if (packB) recycleFloat32(packB);
+    if (packA && !scalarA) recycleFloat32(packA);
+    if (packB && !scalarB) recycleFloat32(packB);
+  }
+
+  /**
+   * The instance a kernel on these arrays runs in: the shared one when one of them is pinned there
+   * (used in place, no copy), else the private one (copies into private memory are the faster ones).
+   */
+  private home(...arrs: TypedArray[]): WasmKernels {
+    const k = this.threads.sharedKernels;
+    if (k) for (const a of arrs) if (isF32(a) && kernelsOwning(a) === k) return k;
+    return this.kernels;
   }
 
   /**
@@ -306,6 +319,8 @@ const pinRegistry = typeof FinalizationRegistry === 'function'
  * collection, which never runs inside a synchronous training loop; past this bound outputs are plain arrays.
  */
 const PINNED_OUTPUT_MAX_BYTES = 64 * 2 ** 20;
+/** Bound on the bytes of dead pinned outputs kept for reuse; beyond it their blocks are freed. */
+const PINNED_POOL_MAX_BYTES = 64 * 2 ** 20;
 
 /**
  * Pinned output blocks autograd proved dead (via recycleFloat32), kept for the next output of the same
@@ -326,14 +341,19 @@ const pinnedOutputs = {
 
 // Pinned outputs proven dead come back here instead of the plain-array pool; other pinned views
 // (parameters) are never pooled.
-setForeignRecycler((a) => {
-  const k = kernelsOwning(a);
-  if (!k) return false;
-  if (pinRegistry?.unregister(a)) {
-    pinnedOutputs.liveBytes -= a.byteLength;
-    pinnedOutputs.free.push(a);
-  }
-  return true;
+setForeignPool({
+  recycle(a) {
+    const k = kernelsOwning(a);
+    if (!k) return false;
+    if (pinRegistry?.unregister(a)) {
+      pinnedOutputs.liveBytes -= a.byteLength;
+      if (pinnedOutputs.free.bytes + a.byteLength <= PINNED_POOL_MAX_BYTES) pinnedOutputs.free.push(a);
+      else k.free(a.byteOffset);
+    }
+    return true;
+  },
+  bytes: () => pinnedOutputs.free.bytes,
+  clear: () => pinnedOutputs.free.clear((v) => kernelsOwning(v)?.free(v.byteOffset)),
 });
 
 /** Copies a rows×cols strided matrix into a contiguous row-major one. */

@@ -1,0 +1,121 @@
+// Outputs in the backend's pinned memory (src/autograd/pinned.ts): activations made under grad mode stay
+// there until the next backward pass ends, then move to ordinary arrays with their values; gradients a
+// backward pass makes live there and are recycled when proven dead, temporaries included; leaves that
+// require grad are pinned when they first enter a graph. None of it may change a value, and a
+// synchronous training loop must not grow memory.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Tensor, getBackend, grad, manualSeed, noGrad, randn } from '../../src/index.js';
+import { residentFloats } from '../../src/autograd/pinned.js';
+import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
+import { layerNorm, linear } from '../../src/nn/functional.js';
+import { withBackend } from '../helpers.js';
+
+const pinned = (t: Tensor) => getBackend().isPinned(t.storage.data);
+const canPin = () => withBackend('wasm', () => getBackend().pin(new Float32Array(1024), {}) !== null);
+const snapshot = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
+
+/** A pre-LN transformer block (the benchmark's), returning its parameters and a step that keeps its intermediates. */
+function block(seed: number) {
+  manualSeed(seed);
+  const B = 2, T = 32, d = 64, H = 4, F = 256, hd = d / H;
+  const x = randn([B, T, d]).requiresGrad_();
+  const p = (shape: number[], s: number) => randn(shape).mul(s).requiresGrad_();
+  const wqkv = p([3 * d, d], 0.1), bqkv = p([3 * d], 0.01), wo = p([d, d], 0.1), bo = p([d], 0.01);
+  const w1 = p([F, d], 0.1), b1 = p([F], 0.01), w2 = p([d, F], 0.05), b2 = p([d], 0.01);
+  const g1 = p([d], 0).add(1).detach().requiresGrad_(), be1 = p([d], 0.01);
+  const params = [x, wqkv, bqkv, wo, bo, w1, b1, w2, b2, g1, be1];
+  const forward = () => {
+    const h = layerNorm(x, d, g1, be1);
+    const qkv = linear(h, wqkv, bqkv);
+    const [q, k, v] = qkv.split(d, -1).map((t) => t.reshape([B, T, H, hd]).transpose(1, 2)) as [Tensor, Tensor, Tensor];
+    const att = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)).softmax(-1);
+    const o = att.matmul(v).transpose(1, 2).reshape([B, T, d]);
+    const x1 = x.add(linear(o, wo, bo));
+    const f = linear(linear(x1, w1, b1).gelu(), w2, b2);
+    return { qkv, att, x1, f, loss: x1.add(f).pow(2).mean() };
+  };
+  return { params, forward };
+}
+
+describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm memory here' }, () => {
+  it('activations are pinned until backward ends, then move out with their values; user-held ones survive later steps', () => {
+    withBackend('wasm', () => {
+      const { params, forward } = block(1);
+      const out = forward();
+      assert.ok(pinned(out.qkv) && pinned(out.att) && pinned(out.f), 'large activations made under grad mode are pinned');
+      assert.ok(residentFloats() > 0);
+      const kept = [out.qkv, out.att, out.x1, out.f];
+      const values = kept.map(snapshot);
+      out.loss.backward();
+      assert.equal(residentFloats(), 0, 'backward moved every activation out');
+      kept.forEach((t, i) => {
+        assert.ok(!pinned(t), `activation ${i} is an ordinary array after backward`);
+        assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values`);
+      });
+      const grads = params.map((p) => snapshot(p.grad!));
+      for (let i = 0; i < 5; i++) {
+        for (const p of params) p.grad = null;
+        forward().loss.backward();
+      }
+      kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} changed after later steps reused the blocks`));
+      params.forEach((p, i) => assert.deepEqual(snapshot(p.grad!), grads[i], `the same step gives the same gradient ${i}`));
+      assert.ok(params.filter((p) => p.numel() >= 4096).every(pinned), 'leaves that require grad are pinned when they enter a graph');
+    });
+  });
+
+  it('gradients equal the js backend (no pinning there)', () => {
+    const run = (backend: string) => withBackend(backend, () => {
+      const { params, forward } = block(2);
+      forward().loss.backward();
+      return params.map((p) => p.grad!.toTypedArray() as Float32Array);
+    });
+    const want = run('js'), got = run('wasm');
+    want.forEach((w, i) => {
+      const scale = Math.max(1e-6, ...w.map(Math.abs));
+      const worst = Math.max(...got[i]!.map((v, j) => Math.abs(v - w[j]!)));
+      assert.ok(worst <= 1e-4 * scale, `parameter ${i}: max |wasm − js| = ${worst} (scale ${scale})`);
+    });
+  });
+
+  it('retainGraph keeps activations pinned for the next pass; the last pass moves them; createGraph works on pinned ones', () => {
+    withBackend('wasm', () => {
+      const { params, forward } = block(3);
+      const { loss, att } = forward();
+      loss.backward(undefined, { retainGraph: true });
+      assert.ok(pinned(att) && residentFloats() > 0, 'a retained graph keeps its activations pinned');
+      const first = params.map((p) => snapshot(p.grad!));
+      loss.backward();
+      assert.ok(!pinned(att) && residentFloats() === 0);
+      params.forEach((p, i) => {
+        const twice = snapshot(p.grad!);
+        twice.forEach((v, j) => assert.ok(Math.abs(v - 2 * first[i]![j]!) <= 1e-5 * (1 + Math.abs(v)), `param ${i}: the second pass adds the same gradient`));
+      });
+      // Double backward through large pinned tensors: d/dx Σ (∂(x³)/∂x)² = Σ 18x³ ... per element 18·x³.
+      const x = randn([64, 128]).requiresGrad_();
+      const [g] = grad(x.pow(3).sum(), [x], { createGraph: true });
+      const [gg] = grad(g!.pow(2).sum(), [x]);
+      const want = noGrad(() => x.pow(3).mul(36));
+      const worst = Math.max(...snapshot(gg!).map((v, i) => Math.abs(v - (want.toTypedArray() as Float32Array)[i]!)));
+      assert.ok(worst <= 1e-3, `second derivative off by ${worst}`);
+    });
+  });
+
+  it('a synchronous training loop keeps pinned memory flat (temporaries of backward formulas are recycled too)', () => {
+    withBackend('wasm', () => {
+      const { params, forward } = block(4);
+      const k = (getBackend() as WasmBackend).threads.pinKernels()!;
+      const step = () => {
+        for (const p of params) p.grad = null;
+        const { loss, qkv } = forward();
+        // pow and the broadcast bias gradients make temporaries inside backward formulas
+        loss.add(qkv.pow(3).mean()).backward();
+      };
+      for (let i = 0; i < 3; i++) step();
+      const before = k.allocStats().liveBytes;
+      for (let i = 0; i < 40; i++) step();
+      const grown = k.allocStats().liveBytes - before;
+      assert.ok(grown <= 64 * 1024, `pinned memory grew by ${grown} bytes over 40 steps`);
+    });
+  });
+});
