@@ -22,6 +22,8 @@ type Call = (k: WasmKernels, ins: Float32Array[], outs: Float32Array[]) => void;
 interface Case { name: string; ins: number[]; outs: number[]; call: Call }
 
 const R = 7, C = 33; // rows, cols (odd: partial vectors at row ends)
+/** 2 images of 2 channels 6x6, 3 filters 3x3, padding 1. */
+const CONV = { n: 2, c: 2, h: 6, w: 6, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, oh: 6, ow: 6, oc: 3, groups: 1 };
 const CASES: Case[] = [
   { name: 'binary mul', ins: [R * C, R * C], outs: [R * C], call: (k, [a, b], [o]) => k.binary('mul', a!, b!, o!) },
   { name: 'binary geluErfBackward', ins: [R * C, R * C], outs: [R * C], call: (k, [a, b], [o]) => k.binary('geluErfBackward', a!, b!, o!) },
@@ -39,6 +41,10 @@ const CASES: Case[] = [
   { name: 'layerNorm', ins: [R * C, C, C], outs: [R * C, R, R], call: (k, [x, w, b], [o, m, r]) => k.layerNorm(x!, R, C, w!, b!, 1e-5, o!, m!, r!) },
   { name: 'layerNormBackward', ins: [R * C, R * C, R, R, C], outs: [R * C, C, C],
     call: (k, [g, x, m, r, w], [dx, dw, db]) => k.layerNormBackward(g!, x!, m!, r!.map(Math.abs), w!, R, C, dx!, dw!, db!) },
+  { name: 'conv2d', ins: [CONV.n * CONV.c * 36, CONV.oc * CONV.c * 9, CONV.oc], outs: [CONV.n * CONV.oc * 36],
+    call: (k, [x, w, b], [o]) => k.conv2d(x!, w!, b!, CONV, o!) },
+  { name: 'conv2dBackward', ins: [CONV.n * CONV.oc * 36, CONV.n * CONV.c * 36, CONV.oc * CONV.c * 9], outs: [CONV.n * CONV.c * 36, CONV.oc * CONV.c * 9, CONV.oc],
+    call: (k, [g, x, w], [dx, dw, db]) => k.conv2dBackward(g!, x!, w!, CONV, dx!, dw!, db!) },
 ];
 
 /** The case's operands: plain arrays, or views of blocks pinned in `shared` for the bits set in mask. */

@@ -782,17 +782,15 @@ export class WasmKernels {
     if (x.length < s.x || w.length < s.w || out.length < s.out || (bias && bias.length < g.oc)) throw new RangeError('conv2d: buffers too short for the geometry');
     const T = this.convThreads(g);
     this.prewake();
-    const [pg, px, pw, pb, po, pc] = this.reserve(GEOM_INTS, s.x, s.w, bias ? g.oc : 0, s.out, s.cols * T);
+    const st = this.stage([x.subarray(0, s.x), w.subarray(0, s.w), bias && bias.subarray(0, g.oc)], [out.subarray(0, s.out)],
+      [GEOM_INTS, s.cols * T], false);
+    const [px, pw, pb, po, pg, pc] = st.p as [number, number, number, number, number, number];
     this.writeGeom(pg, g, g.oc, g.groups);
-    const f = this.f32;
-    f.set(x.subarray(0, s.x), px >> 2);
-    f.set(w.subarray(0, s.w), pw >> 2);
-    if (bias) f.set(bias.subarray(0, g.oc), pb >> 2);
     if (T > 1) {
       this.splitter!.conv({ fwd: 1, geom: pg, x: px, w: pw, b: pb, flags: bias ? 1 : 0, out: po, dw: 0, db: 0,
         cols: pc, colsStride: 4 * s.cols, dwStride: 0, dbStride: 0, n: g.n });
     } else this.exports.conv2dForward(pg, px, pw, pb, bias ? 1 : 0, po, pc, this.workspaces[0]!, 0, g.n);
-    out.set(f.subarray(po >> 2, (po >> 2) + s.out));
+    this.finish(st);
   }
 
   /**
@@ -807,13 +805,15 @@ export class WasmKernels {
     // Split by images: each thread accumulates its own dw, db, summed into the first copy at the end.
     const T = this.convThreads(g);
     this.prewake();
-    const [pg, pgo, px, pw, pdx, pdw, pdb, pc] = this.reserve(GEOM_INTS, s.out, s.x, s.w, dx ? s.x : 0, dw ? s.w * T : 0, db ? g.oc * T : 0, s.cols * T);
+    // x, w, a gOut array and dx in place when pinned here; dw and db go through per-thread scratch sums.
+    const scalar = typeof gOut === 'number';
+    const st = this.stage([scalar ? null : gOut.subarray(0, s.out), x.subarray(0, s.x), w.subarray(0, s.w)], [dx && dx.subarray(0, s.x)],
+      [GEOM_INTS, scalar ? s.out : 0, dw ? s.w * T : 0, db ? g.oc * T : 0, s.cols * T], false);
+    const [pgArr, px, pw, pdx, pg, pgScalar, pdw, pdb, pc] = st.p as [number, number, number, number, number, number, number, number, number];
+    const pgo = scalar ? pgScalar : pgArr;
     this.writeGeom(pg, g, g.oc, g.groups);
     const f = this.f32;
-    if (typeof gOut === 'number') f.fill(gOut, pgo >> 2, (pgo >> 2) + s.out);
-    else f.set(gOut.subarray(0, s.out), pgo >> 2);
-    f.set(x.subarray(0, s.x), px >> 2);
-    f.set(w.subarray(0, s.w), pw >> 2);
+    if (scalar) f.fill(gOut, pgo >> 2, (pgo >> 2) + s.out);
     if (dw) f.fill(0, pdw >> 2, (pdw >> 2) + s.w * T);
     if (db) f.fill(0, pdb >> 2, (pdb >> 2) + g.oc * T);
     if (T > 1) {
@@ -826,7 +826,7 @@ export class WasmKernels {
     } else {
       this.exports.conv2dBackward(pg, pgo, px, pw, pdx, pdw, pdb, dx ? 1 : 0, dw ? 1 : 0, db ? 1 : 0, pc, this.workspaces[0]!, 0, g.n);
     }
-    if (dx) dx.set(f.subarray(pdx >> 2, (pdx >> 2) + s.x));
+    this.finish(st);
     if (dw) dw.set(f.subarray(pdw >> 2, (pdw >> 2) + s.w));
     if (db) db.set(f.subarray(pdb >> 2, (pdb >> 2) + g.oc));
   }

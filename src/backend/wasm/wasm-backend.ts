@@ -275,7 +275,7 @@ export class WasmBackend extends JsBackend {
 
   override conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeom, out: TypedArray): void {
     if (isF32(x) && isF32(w) && isF32(out) && (!bias || isF32(bias)) && convWork(g) >= WASM_CONV_THRESHOLDS.conv) {
-      return (this.threads.forWork(convWork(g)) ?? this.kernels).conv2d(x, w, bias as Float32Array | null, g, out);
+      return (this.threads.forWork(convWork(g)) ?? this.home(x, w, out)).conv2d(x, w, bias as Float32Array | null, g, out);
     }
     super.conv2d(x, w, bias, g, out);
   }
@@ -286,7 +286,7 @@ export class WasmBackend extends JsBackend {
       // A gradient expanded from a scalar (sum/mean) is filled in wasm memory rather than materialized.
       const scalar = gOut.strides.every((s) => s === 0);
       const gd = scalar ? gOut.data[gOut.offset]! : this.dense(gOut) as Float32Array;
-      const k = this.threads.forWork(convWork(g)) ?? this.kernels;
+      const k = this.threads.forWork(convWork(g)) ?? this.home(gOut.data, x, w, ...(dx ? [dx] : []));
       return k.conv2dBackward(gd, x, w, g, dx as Float32Array | null, dw as Float32Array | null, db as Float32Array | null);
     }
     super.conv2dBackward(gOut, x, w, g, dx, dw, db);
