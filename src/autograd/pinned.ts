@@ -7,7 +7,7 @@
 //   then, at most the backend's bound of pinned output bytes is alive; past it outputs are plain arrays.
 // Values never change when a Storage moves; code must read `storage.data` afresh rather than keep it.
 import { getBackend } from '../backend/index.js';
-import { CHECK_UNINIT, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
+import { CHECK_UNINIT, addEmptyCacheHook, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
 import { contiguousStrides } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 
@@ -73,6 +73,8 @@ export function evictResident(): void {
   }
   resident.length = 0;
 }
+
+addEmptyCacheHook(evictResident);
 
 /** Float32 elements pinned as activations and not yet moved out; for tests. */
 export function residentFloats(): number {

@@ -81,8 +81,19 @@ export function setForeignPool(p: ForeignPool): void {
   foreign = p;
 }
 
-/** Drops every pooled buffer, the backend's pinned ones included (PyTorch's torch.cuda.empty_cache, for the CPU pools). */
+const onEmptyCache: (() => void)[] = [];
+
+/** Registers work emptyCache does first (autograd moves pinned activations out, freeing their blocks). */
+export function addEmptyCacheHook(fn: () => void): void {
+  onEmptyCache.push(fn);
+}
+
+/**
+ * Drops every pooled buffer, the backend's pinned ones included, after moving pinned activations to
+ * ordinary arrays (PyTorch's torch.cuda.empty_cache, for the CPU pools).
+ */
 export function emptyCache(): void {
+  for (const fn of onEmptyCache) fn();
   free.clear();
   foreign?.clear();
 }

@@ -5,7 +5,7 @@
 // synchronous training loop must not grow memory.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Tensor, getBackend, grad, manualSeed, noGrad, randn } from '../../src/index.js';
+import { type Tensor, emptyCache, getBackend, grad, manualSeed, noGrad, randn } from '../../src/index.js';
 import { residentFloats } from '../../src/autograd/pinned.js';
 import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { layerNorm, linear } from '../../src/nn/functional.js';
@@ -116,6 +116,30 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
       for (let i = 0; i < 40; i++) step();
       const grown = k.allocStats().liveBytes - before;
       assert.ok(grown <= 64 * 1024, `pinned memory grew by ${grown} bytes over 40 steps`);
+    });
+  });
+});
+
+describe('autograd/pinned outputs without backward [wasm]', { skip: !canPin() && 'no shared wasm memory here' }, () => {
+  it('forward passes under grad mode with no backward stay within the pinned bound, give the noGrad values, and emptyCache moves them out', () => {
+    withBackend('wasm', () => {
+      manualSeed(7);
+      const w = randn([256, 256]).mul(0.05).requiresGrad_();
+      const x = randn([512, 256]);
+      const k = (getBackend() as WasmBackend).threads.pinKernels()!;
+      const want = noGrad(() => snapshot(x.matmul(w).tanh().matmul(w).sum(0)));
+      const before = k.allocStats().liveBytes;
+      let last: Tensor | null = null;
+      for (let i = 0; i < 150; i++) last = x.matmul(w).tanh().matmul(w).sum(0); // ≈ 1.5 MB of activations each, never backwarded
+      const grown = k.allocStats().liveBytes - before;
+      assert.ok(grown <= 72 * 2 ** 20, `pinned memory grew by ${(grown / 2 ** 20).toFixed(1)} MB (bound: 64 MB of outputs)`);
+      const got = snapshot(last!);
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-4 * (1 + Math.abs(want[i]!)), `element ${i}: ${v} vs ${want[i]}`));
+      assert.ok(residentFloats() > 0);
+      emptyCache();
+      assert.equal(residentFloats(), 0, 'emptyCache moved the activations out');
+      assert.deepEqual(snapshot(last!), got, 'values kept');
+      assert.ok(k.allocStats().liveBytes <= before + 2 ** 20, 'and their blocks are free again');
     });
   });
 });
