@@ -6,7 +6,7 @@ import { numel, sameShape } from '../tensor/shape.js';
 import { type Storage, Tensor, storageSerial } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
-import { evictResident } from './pinned.js';
+import { PIN_MIN, evictResident, pinnedUninitialized } from './pinned.js';
 
 export interface BackwardOptions {
   /** Keep saved tensors so the graph can be walked again. */
@@ -217,8 +217,11 @@ function sumPieces(pieces: (Tensor | ViewGrad)[]): Tensor {
   const first = pieces[0]!;
   const shape = first instanceof ViewGrad ? first.shape : first.shape;
   const dtype = first instanceof ViewGrad ? first.grad.dtype : first.dtype;
-  const pooled = takeFor(dtype, numel(shape));
-  const total = pooled ? Tensor.fromArray(pooled, shape, dtype) : zeros(shape, { dtype });
+  // In the backend's pinned memory like the pass's other gradients (the GEMMs of the node it goes to read
+  // it in place), else pooled; both start with arbitrary contents.
+  const pinned = dtype === 'float32' && numel(shape) >= PIN_MIN ? pinnedUninitialized(shape) : null;
+  const pooled = pinned ? (pinned.storage.data as Float32Array) : takeFor(dtype, numel(shape));
+  const total = pinned ?? (pooled ? Tensor.fromArray(pooled, shape, dtype) : zeros(shape, { dtype }));
   noGrad(() => {
     const views = pieces.map((p) => (p instanceof ViewGrad ? p.viewFn(total) : null));
     if (views.every((v): v is Tensor => v !== null) && tiles(total, views)) {

@@ -2,7 +2,7 @@
 import { AutogradError, fmtShape } from '../tensor/errors.js';
 import { type GradFn, Tensor, type TensorHook } from '../tensor/tensor.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
-import { pinStorage } from './pinned.js';
+import { PIN_MIN, pinStorage } from './pinned.js';
 
 /**
  * The gradient of a view (narrow, select, a split piece, ...): g belongs in region viewFn(base) of a
@@ -76,9 +76,6 @@ export class AccumulateGrad extends Node {
 }
 
 /** The node a tensor's gradient flows into: its gradFn, its leaf accumulator, or null. */
-/** Leaves from this many elements are pinned when they first enter a graph (smaller ones gain little). */
-const PIN_LEAF_MIN = 4096;
-
 export function gradEdge(t: Tensor): Node | null {
   if (!t.requiresGrad) return null;
   const fn = currentGradFn(t);
@@ -86,7 +83,7 @@ export function gradEdge(t: Tensor): Node | null {
   if (!t._accumulator) {
     t._accumulator = new AccumulateGrad(t);
     // A leaf that requires grad (a parameter, usually) is read again every step: pin it once.
-    if (t.storage.data.length >= PIN_LEAF_MIN) pinStorage(t);
+    if (t.storage.data.length >= PIN_MIN) pinStorage(t);
   }
   return t._accumulator as AccumulateGrad;
 }

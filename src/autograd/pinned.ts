@@ -14,6 +14,12 @@ import { Storage, Tensor } from '../tensor/tensor.js';
 const NO_DATA = new Float32Array(0);
 
 /**
+ * Float32 outputs from this many elements are pinned (activations, gradients of a backward pass, leaves
+ * entering a graph); smaller ones gain less than the bookkeeping costs.
+ */
+export const PIN_MIN = 4096;
+
+/**
  * A float32 output in the backend's pinned memory, contents undefined (NaN under TSGRAD_CHECK_UNINIT);
  * null where there is none, or when the bound on pinned outputs is reached.
  */

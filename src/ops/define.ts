@@ -2,7 +2,7 @@
 // back to an input's shape. Every op file builds on these, so broadcasting rules live in one place.
 import { backwardPinnedOutputs } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { pinnedUninitialized, residentOutput } from '../autograd/pinned.js';
+import { PIN_MIN, pinnedUninitialized, residentOutput } from '../autograd/pinned.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend, View } from '../backend/backend.js';
@@ -20,11 +20,6 @@ export { record };
 
 export const be = (): Backend => getBackend();
 
-/**
- * Float32 outputs from this many elements go to the backend's pinned memory (src/autograd/pinned.ts) when
- * made during a backward pass or under grad mode; smaller ones gain less than the bookkeeping costs.
- */
-const PIN_MIN = 4096;
 
 /**
  * A pinned output, or null: during a backward pass a gradient (noted for the engine's recycling, see
