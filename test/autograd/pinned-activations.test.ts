@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Tensor, emptyCache, getBackend, grad, manualSeed, noGrad, randn } from '../../src/index.js';
-import { residentFloats } from '../../src/autograd/pinned.js';
+import { PIN_MIN, residentFloats } from '../../src/autograd/pinned.js';
 import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { layerNorm, linear } from '../../src/nn/functional.js';
 import { withBackend } from '../helpers.js';
@@ -18,11 +18,11 @@ const snapshot = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32
 /** A pre-LN transformer block (the benchmark's), returning its parameters and a step that keeps its intermediates. */
 function block(seed: number) {
   manualSeed(seed);
-  const B = 2, T = 32, d = 64, H = 4, F = 256, hd = d / H;
+  const B = 4, T = 64, d = 128, H = 4, F = 512, hd = d / H; // activations of ≥ PIN_MIN elements
   const x = randn([B, T, d]).requiresGrad_();
   const p = (shape: number[], s: number) => randn(shape).mul(s).requiresGrad_();
-  const wqkv = p([3 * d, d], 0.1), bqkv = p([3 * d], 0.01), wo = p([d, d], 0.1), bo = p([d], 0.01);
-  const w1 = p([F, d], 0.1), b1 = p([F], 0.01), w2 = p([d, F], 0.05), b2 = p([d], 0.01);
+  const wqkv = p([3 * d, d], 0.08), bqkv = p([3 * d], 0.01), wo = p([d, d], 0.08), bo = p([d], 0.01);
+  const w1 = p([F, d], 0.08), b1 = p([F], 0.01), w2 = p([d, F], 0.04), b2 = p([d], 0.01);
   const g1 = p([d], 0).add(1).detach().requiresGrad_(), be1 = p([d], 0.01);
   const params = [x, wqkv, bqkv, wo, bo, w1, b1, w2, b2, g1, be1];
   const forward = () => {
@@ -60,7 +60,7 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
       }
       kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} changed after later steps reused the blocks`));
       params.forEach((p, i) => assert.deepEqual(snapshot(p.grad!), grads[i], `the same step gives the same gradient ${i}`));
-      assert.ok(params.filter((p) => p.numel() >= 4096).every(pinned), 'leaves that require grad are pinned when they enter a graph');
+      assert.ok(params.filter((p) => p.numel() >= PIN_MIN).every(pinned), 'leaves that require grad are pinned when they enter a graph');
     });
   });
 
