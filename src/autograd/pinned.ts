@@ -8,7 +8,7 @@
 // Values never change when a Storage moves; code must read `storage.data` afresh rather than keep it.
 import { getBackend } from '../backend/index.js';
 import { CHECK_UNINIT, addEmptyCacheHook, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
-import { contiguousStrides } from '../tensor/shape.js';
+import { contiguousStrides, numel } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 
 const NO_DATA = new Float32Array(0);
@@ -26,10 +26,8 @@ export const PIN_MIN = 32768;
  * null where there is none, or when the bound on pinned outputs is reached.
  */
 export function pinnedUninitialized(shape: readonly number[]): Tensor | null {
-  let n = 1;
-  for (const d of shape) n *= d;
   const st = new Storage(NO_DATA);
-  const data = getBackend().pinnedOutput(n, st);
+  const data = getBackend().pinnedOutput(numel(shape), st);
   if (!data) return null;
   st.data = data;
   if (CHECK_UNINIT) data.fill(NaN); // a kernel that skips an element shows as NaN

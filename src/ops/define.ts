@@ -10,8 +10,8 @@ import { CHECK_UNINIT, takeFor } from '../tensor/buffer-pool.js';
 import { scalarTensor } from '../tensor/creation.js';
 import { type DType, type TypedArray, allocate, isFloating, promoteTypes, roundInPlace } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
-import { broadcastShapes, contiguousStrides, numel, sameShape } from '../tensor/shape.js';
-import { Storage, Tensor } from '../tensor/tensor.js';
+import { broadcastShapes, numel, sameShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
@@ -19,7 +19,6 @@ export type TensorLike = Tensor | Scalar;
 export { record };
 
 export const be = (): Backend => getBackend();
-
 
 /**
  * A pinned output, or null: during a backward pass a gradient (noted for the engine's recycling, see

@@ -2,12 +2,11 @@
 // the no-grad mode and state dicts; a subclass defines only initState and update.
 import { noGrad } from '../autograd/grad-mode.js';
 import { pinStorage } from '../autograd/pinned.js';
-import { getBackend } from '../backend/index.js';
 import '../ops/methods.js';
 import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, ShapeError, TsgradError, fmtShape } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
-import { type Storage, Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** Options every optimizer has. `maximize` ascends the objective (the base class negates g). */
 export interface BaseOptions {
