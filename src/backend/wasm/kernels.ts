@@ -719,9 +719,10 @@ export class WasmKernels {
   layerNorm(x: Float32Array, rows: number, cols: number, w: Float32Array | null, b: Float32Array | null, eps: number,
     out: Float32Array, mean: Float32Array, rstd: Float32Array): void {
     const n = rows * cols;
-    // out may be x itself (each row is read whole before it is written), not any other overlap.
+    // An output over a pinned input goes through scratch (aliasOk false): nothing relies on the kernel's
+    // own in-place cases.
     const st = this.stage([x.subarray(0, n), w && w.subarray(0, cols), b && b.subarray(0, cols)],
-      [out.subarray(0, n), mean.subarray(0, rows), rstd.subarray(0, rows)]);
+      [out.subarray(0, n), mean.subarray(0, rows), rstd.subarray(0, rows)], [], false);
     const [px, pw, pb, po, pm, pr] = st.p;
     this.exports.layerNormRows(px!, rows, cols, pw!, pb!, w ? 1 : 0, b ? 1 : 0, eps, po!, pm!, pr!);
     this.finish(st);
@@ -731,9 +732,9 @@ export class WasmKernels {
   layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null,
     rows: number, cols: number, dx: Float32Array, dw: Float32Array | null, db: Float32Array | null): void {
     const n = rows * cols;
-    // dx may be g itself (the kernel reads a row of g whole before writing it), not any other overlap.
+    // As in layerNorm, an output over a pinned input goes through scratch.
     const st = this.stage([g.subarray(0, n), x.subarray(0, n), mean.subarray(0, rows), rstd.subarray(0, rows), w && w.subarray(0, cols)],
-      [dx.subarray(0, n), dw && dw.subarray(0, cols), db && db.subarray(0, cols)]);
+      [dx.subarray(0, n), dw && dw.subarray(0, cols), db && db.subarray(0, cols)], [], false);
     const [pg, px, pm, pr, pw, pdx, pdw, pdb] = st.p;
     this.exports.layerNormBackwardRows(pg!, px!, pm!, pr!, pw!, w ? 1 : 0, rows, cols, pdx!, pdw!, pdb!, dw ? 1 : 0, db ? 1 : 0);
     this.finish(st);
