@@ -6,7 +6,7 @@ import { numel, sameShape } from '../tensor/shape.js';
 import { type Storage, Tensor, storageSerial } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { AccumulateGrad, type Node, ViewGrad, gradEdge } from './node.js';
-import { PIN_MIN, evictResident, pinnedUninitialized } from './pinned.js';
+import { PIN_MIN, evictResident, evictStorage, isResident, pinnedUninitialized } from './pinned.js';
 
 export interface BackwardOptions {
   /** Keep saved tensors so the graph can be walked again. */
@@ -91,7 +91,15 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
   const run = (): void => {
     // Per node: the gradient so far, or the pieces reaching it (view gradients, and tensors joining them).
     const grads = new Map<Node, Tensor | (Tensor | ViewGrad)[]>([[rootNode, g]]);
-    for (const node of topoOrder(rootNode)) {
+    const order = topoOrder(rootNode);
+    // Pinned activations this pass's nodes saved, with how many of them still will read each: one moves to
+    // an ordinary array as soon as the last of them is released, while it is still in cache (the rest
+    // move when the pass ends).
+    const readers = new Map<Storage, number>();
+    if (buffers && !opts.retainGraph) {
+      for (const node of order) for (const st of node.savedStorages()) if (isResident(st)) readers.set(st, (readers.get(st) ?? 0) + 1);
+    }
+    for (const node of order) {
       const pending = grads.get(node);
       if (!pending) continue;
       grads.delete(node);
@@ -119,6 +127,7 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
         continue;
       }
       const since = storageSerial();
+      const saved = readers.size ? node.savedStorages() : null;
       const made: Storage[] | null = buffers ? [] : null;
       const outer = pinnedMade;
       pinnedMade = made;
@@ -132,6 +141,14 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
         node.release();
         // Its closure is gone, so pinned outputs it made and did not return are unreachable.
         if (made?.length) buffers!.dropTemporaries(made, outs, node.next);
+        if (saved) {
+          for (const st of saved) {
+            const n = readers.get(st);
+            if (n === undefined) continue;
+            if (n > 1) readers.set(st, n - 1);
+            else { readers.delete(st); evictStorage(st); }
+          }
+        }
       }
       for (let i = 0; i < node.next.length; i++) {
         const nx = node.next[i];

@@ -1,6 +1,6 @@
 // Graph nodes: one per differentiable op result, holding the gradient closure and saved tensors.
 import { AutogradError, fmtShape } from '../tensor/errors.js';
-import { type GradFn, Tensor, type TensorHook } from '../tensor/tensor.js';
+import { type GradFn, type Storage, Tensor, type TensorHook } from '../tensor/tensor.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
 import { PIN_MIN, pinStorage } from './pinned.js';
 
@@ -62,6 +62,11 @@ export class Node implements GradFn {
   release(): void {
     this.fn = null;
     this.saved = [];
+  }
+
+  /** The storages of the tensors it saved, each once (until released). */
+  savedStorages(): Set<Storage> {
+    return new Set(this.saved.map((s) => s.t.storage));
   }
 }
 

@@ -53,31 +53,41 @@ export function pinStorage<T extends Tensor>(t: T): T {
   return t;
 }
 
-/** Activations in pinned memory (each Storage with the pinned view it was given), oldest first. */
-const resident: { st: Storage; view: Float32Array }[] = [];
+/** Activations in pinned memory: each Storage with the pinned view it was given. */
+const resident = new Map<Storage, Float32Array>();
 
 /** pinnedUninitialized for an activation: moved to an ordinary array when the next backward pass ends. */
 export function residentOutput(shape: readonly number[]): Tensor | null {
   const t = pinnedUninitialized(shape);
-  if (t) resident.push({ st: t.storage, view: t.storage.data as Float32Array });
+  if (t) resident.set(t.storage, t.storage.data as Float32Array);
   return t;
 }
 
+/** Whether st holds a pinned activation. */
+export function isResident(st: Storage): boolean {
+  return resident.has(st);
+}
+
 /**
- * Moves every pinned activation into an ordinary array (a copy; the Storage keeps its values) and hands
- * its pinned block back for reuse. A Storage whose data something else replaced meanwhile (an optimizer
+ * Moves a pinned activation into an ordinary array (a copy; the Storage keeps its values) and hands its
+ * pinned block back for reuse. A Storage whose data something else replaced meanwhile (an optimizer
  * pinning a parameter into a block of its own) just gives the block back.
  */
-export function evictResident(): void {
-  for (const { st, view } of resident) {
-    if (st.data === view) {
-      const a = takeFloat32(view.length) ?? new Float32Array(view.length);
-      a.set(view);
-      st.data = a;
-    }
-    recycleFloat32(view);
+export function evictStorage(st: Storage): void {
+  const view = resident.get(st);
+  if (!view) return;
+  resident.delete(st);
+  if (st.data === view) {
+    const a = takeFloat32(view.length) ?? new Float32Array(view.length);
+    a.set(view);
+    st.data = a;
   }
-  resident.length = 0;
+  recycleFloat32(view);
+}
+
+/** evictStorage for every pinned activation. */
+export function evictResident(): void {
+  for (const st of [...resident.keys()]) evictStorage(st);
 }
 
 addEmptyCacheHook(evictResident);
@@ -85,6 +95,6 @@ addEmptyCacheHook(evictResident);
 /** Float32 elements pinned as activations and not yet moved out; for tests. */
 export function residentFloats(): number {
   let n = 0;
-  for (const { st, view } of resident) if (st.data === view) n += view.length;
+  for (const [st, view] of resident) if (st.data === view) n += view.length;
   return n;
 }
