@@ -64,6 +64,26 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
     });
   });
 
+  it('an activation moves out as soon as the last node that saved it is released; unsaved ones when the pass ends', () => {
+    withBackend('wasm', () => {
+      manualSeed(8);
+      const a = randn([256, 256]).requiresGrad_(), w = randn([256, 256]).mul(0.05).requiresGrad_();
+      const c = randn([256, 256]).requiresGrad_();
+      const y1 = a.matmul(w);      // saved only by the mul below
+      const y2 = y1.mul(c);        // saved by nobody (sum saves nothing)
+      assert.ok(pinned(y1) && pinned(y2));
+      const v1 = snapshot(y1), v2 = snapshot(y2);
+      const seen: boolean[] = [];
+      // a's hook runs after the mul and matmul nodes, before the pass ends
+      a.registerHook(() => { seen.push(pinned(y1), pinned(y2)); });
+      y2.sum().backward();
+      assert.deepEqual(seen, [false, true], 'y1 moved out mid-pass, y2 still pinned then');
+      assert.ok(!pinned(y2), 'y2 moved out when the pass ended');
+      assert.deepEqual(snapshot(y1), v1);
+      assert.deepEqual(snapshot(y2), v2);
+    });
+  });
+
   it('gradients equal the js backend (no pinning there)', () => {
     const run = (backend: string) => withBackend(backend, () => {
       const { params, forward } = block(2);
