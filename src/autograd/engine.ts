@@ -209,9 +209,7 @@ class GradBuffers {
   dropTemporaries(made: Storage[], outs: readonly (Tensor | ViewGrad | null)[], next: readonly (Node | null)[]): void {
     const kept = new Set<Storage>();
     outs.forEach((o, i) => { if (o && next[i]) kept.add(o instanceof ViewGrad ? o.grad.storage : o.storage); });
-    for (const s of made) {
-      if (!kept.has(s) && !this.taken.has(s) && !this.refs.has(s) && s.data instanceof Float32Array) recycleFloat32(s.data);
-    }
+    for (const s of made) if (!kept.has(s) && !this.refs.has(s)) this.recycle(s);
   }
 
   release(t: Tensor): void {
@@ -220,6 +218,11 @@ class GradBuffers {
     if (n === undefined) return;
     if (n > 1) { this.refs.set(s, n - 1); return; }
     this.refs.delete(s);
+    this.recycle(s);
+  }
+
+  /** Hands a dead storage's buffer to the pool unless it is taken (a leaf's .grad, a hook's, grad()'s). */
+  private recycle(s: Storage): void {
     if (!this.taken.has(s) && s.data instanceof Float32Array) recycleFloat32(s.data);
   }
 }

@@ -216,9 +216,9 @@ export class WasmBackend extends JsBackend {
     const la = scalarA ? [false, 0] as const : gemmLayout(m, k, ars, acs) ?? [false, k];
     const lb = scalarB ? [false, 0] as const : gemmLayout(k, n, brs, bcs) ?? [false, n];
     // Staging buffers from the pool (they never leave this call).
-    const stage = (rows: number, cols: number, rs: number, cs: number, scalar: boolean): Float32Array | null =>
+    const packBuffer = (rows: number, cols: number, rs: number, cs: number, scalar: boolean): Float32Array | null =>
       scalar ? new Float32Array(cols) : gemmLayout(rows, cols, rs, cs) ? null : (takeFloat32(rows * cols) ?? new Float32Array(rows * cols));
-    const packA = stage(m, k, ars, acs, scalarA), packB = stage(k, n, brs, bcs, scalarB);
+    const packA = packBuffer(m, k, ars, acs, scalarA), packB = packBuffer(k, n, brs, bcs, scalarB);
     const batched = aOffsets.length > 1 && !packA && !packB;
     const kern = this.threads.forWork(m * n * k * (batched ? aOffsets.length : 1)) ?? this.pinnedOperandOwner(a, b, out, m * k, k * n, m * n) ?? this.kernels;
     if (batched) {
