@@ -1,0 +1,95 @@
+// What the worker pool's threads do during training steps: a copy of the build with an event log
+// added to the pool (dist/src/backend/wasm/pool.js patched in a temporary directory; the build itself is
+// not touched), then one workload run for some steps. Each thread appends (time, event) pairs to a ring
+// in the shared memory: the caller's prewake/publish and chunks, the worker's sleeps, wake-ups, jobs
+// and chunks. Prints how many jobs ran without the worker, how long the worker slept after its spin
+// window, and how long after being notified it woke.
+//   npm run build && node --experimental-wasm-relaxed-simd bench/pool-timeline.mjs <mlp|transformer|conv> [steps] [dist]
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [workload = 'mlp', stepsArg = '40', distArg = 'dist'] = process.argv.slice(2);
+const steps = Number(stepsArg);
+const tmp = mkdtempSync(join(tmpdir(), 'tsgrad-timeline-'));
+const dist = join(tmp, 'dist');
+cpSync(resolve(distArg), dist, { recursive: true });
+symlinkSync(resolve('node_modules'), join(tmp, 'node_modules'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+// The patch: `ev(i32, code)` appends to a ring whose byte offset the caller stores in control slot 60.
+const file = join(dist, 'src/backend/wasm/pool.js');
+let src = readFileSync(file, 'utf8');
+const patch = (from, to) => {
+  if (!src.includes(from)) throw new Error(`pool-timeline: pool.js no longer contains ${JSON.stringify(from.slice(0, 60))}; update the patch`);
+  src = src.replace(from, to);
+};
+patch('function claimChunks(', `function ev(i32, code) {
+    const base = i32[60];
+    if (!base) return;
+    const idx = Atomics.add(i32, 61, 1) & 65535;
+    const f = new Float64Array(globalThis.__timelineMemory.buffer, base + idx * 16, 2);
+    f[0] = performance.timeOrigin + performance.now(); f[1] = code;
+}
+function claimChunks(`);
+patch('        run(lo, Math.min(count, lo + chunk));', `        ev(i32, globalThis.__timelineMain ? 13 : 3);
+        run(lo, Math.min(count, lo + chunk));
+        ev(i32, globalThis.__timelineMain ? 14 : 4);`);
+patch('            Atomics.wait(i32, GEN, g);', `            ev(i32, 5);
+            Atomics.wait(i32, GEN, g);
+            ev(i32, 1);`);
+patch('        runChunks(kind, ex,', `        ev(i32, 2);
+        runChunks(kind, ex,`);
+patch('    const instance = new WebAssembly.Instance(init.module', `    globalThis.__timelineMemory = init.memory;
+    const instance = new WebAssembly.Instance(init.module`);
+patch('    publish(first, end) {', `    publish(first, end) {
+        globalThis.__timelineMain = true;
+        ev(this.i32, 11);`);
+patch('    prewake() {', `    prewake() {
+        ev(this.i32, 10);`);
+writeFileSync(file, src);
+
+const url = pathToFileURL(dist).href;
+const ts = await import(`${url}/src/index.js`);
+const { BUILDERS } = await import(`${url}/bench/workloads.js`);
+ts.setNumThreads(2);
+if (!(await ts.threadsReady())) throw new Error('pool-timeline: no worker pool on this engine');
+const step = BUILDERS[workload]();
+for (let i = 0; i < 100; i++) step();
+const k = ts.getBackend().threads.sharedKernels;
+globalThis.__timelineMemory = k.memory;
+const ring = k.pinBlank(65536 * 4);
+const ctrl = new Int32Array(k.memory.buffer, k.ctrl, 64);
+ctrl[61] = 0;
+ctrl[60] = ring.byteOffset;
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) step();
+const ms = (performance.now() - t0) / steps;
+ctrl[60] = 0;
+const n = Math.min(ctrl[61], 65536);
+const f = new Float64Array(k.memory.buffer, ring.byteOffset, 2 * n);
+const evs = [];
+for (let i = 0; i < n; i++) evs.push([f[2 * i], f[2 * i + 1]]);
+evs.sort((a, b) => a[0] - b[0]);
+
+let jobs = 0, withoutWorker = 0, workerInJob = true, sleepAt = -1, notifiedAt = -1;
+const sleeps = [], wakeAfterNotify = [];
+for (const [t, code] of evs) {
+  if (code === 11) { if (jobs && !workerInJob) withoutWorker++; jobs++; workerInJob = false; }
+  if (code === 2) workerInJob = true;
+  if (code === 5) { sleepAt = t; notifiedAt = -1; }
+  if ((code === 10 || code === 11) && sleepAt >= 0 && notifiedAt < 0) notifiedAt = t;
+  if (code === 1 && sleepAt >= 0) {
+    sleeps.push((t - sleepAt) * 1000);
+    if (notifiedAt >= 0) wakeAfterNotify.push((t - notifiedAt) * 1000);
+    sleepAt = -1;
+  }
+}
+if (jobs && !workerInJob) withoutWorker++;
+const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(0) : null; };
+console.log(JSON.stringify({
+  workload, steps, msPerStepWithLog: +ms.toFixed(3), jobs, jobsWithoutWorker: withoutWorker, workerSleeps: sleeps.length,
+  wakeAfterNotifyUs: { median: q(wakeAfterNotify, 0.5), p90: q(wakeAfterNotify, 0.9), max: q(wakeAfterNotify, 1) },
+}));
+process.exit(0);
