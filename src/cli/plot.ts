@@ -3,7 +3,7 @@
 // Each chart is drawn as SVG into a rectangle (a "panel"), then rasterized by resvg. Writing to a
 // path ending in `.svg` keeps the vector form. Node only.
 import {
-  PALETTE, TRAJECTORY_PALETTE, type Colormap, type Ticks, colormap, formatValue, luminance, logTicks,
+  PALETTE, TRAJECTORY_PALETTE, type Colormap, type Ticks, colormap, luminance, logTicks,
   niceTicks, r2, svgDocument, svgToPng, text, textWidth, writeAtomic,
 } from './svg.js';
 

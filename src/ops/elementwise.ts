@@ -2,12 +2,12 @@
 // clamp, casts. Forward is one kernel call; backward is written with other differentiable ops.
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { type DType, checkDType, isFloating } from '../tensor/dtype.js';
-import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { ArgumentError, DTypeError } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
-  type Scalar, type TensorLike, be, broadcastAll, broadcastView, checkTensor, empty, finishOut, floatType, record,
+  type Scalar, type TensorLike, be, broadcastAll, broadcastView, checkTensor, finishOut, floatType, record,
   resultType, sumToShape, toTensor, uninitialized, viewOf,
 } from './define.js';
 

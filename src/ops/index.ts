@@ -6,7 +6,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
 import { broadcastShapes, normalizeDim, numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, broadcastView, checkTensor, contiguousData, empty, record, resultType, sumToShape, toTensor, viewOf } from './define.js';
+import { type TensorLike, broadcastView, checkTensor, contiguousData, empty, record, resultType, toTensor, viewOf } from './define.js';
 import { slice as sliceDim, select, unsqueeze, writeInto } from './shape.js';
 import { noGrad } from '../autograd/grad-mode.js';
 

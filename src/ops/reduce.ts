@@ -1,11 +1,11 @@
 // Reductions over dims (sum, mean, prod, amax/amin, max/min with indices, argmax/argmin, var/std,
 // norm, logsumexp, any/all), scans (cumsum, cumprod) and ordering (sort, argsort, topk).
-import { scalarTensor, zeros } from '../tensor/creation.js';
+import { zeros } from '../tensor/creation.js';
 import { type DType, isFloating } from '../tensor/dtype.js';
-import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { ArgumentError, DTypeError, IndexError, fmtShape } from '../tensor/errors.js';
 import { normalizeDim, normalizeDims, numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { be, checkTensor, contiguousData, empty, finishOut, floatType, record } from './define.js';
+import { be, checkTensor, contiguousData, empty, finishOut, record } from './define.js';
 import { cat, flip, movedim, permute } from './shape.js';
 
 export interface ReduceOptions {

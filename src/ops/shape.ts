@@ -8,7 +8,7 @@ import { scalarTensor, zeros } from '../tensor/creation.js';
 import { type DType, allocate, isFloating, roundInPlace } from '../tensor/dtype.js';
 import { ArgumentError, IndexError, ShapeError, fmtShape } from '../tensor/errors.js';
 import {
-  contiguousStrides, inferShape, normalizeDim, normalizeDims, numel, sameShape, viewStrides,
+  inferShape, normalizeDim, normalizeDims, numel, sameShape, viewStrides,
 } from '../tensor/shape.js';
 import { Tensor, stridedWalk } from '../tensor/tensor.js';
 import { be, broadcastView, checkTensor, empty, record, resultType, sumToShape, uninitialized, viewOf } from './define.js';

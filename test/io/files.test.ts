@@ -1,7 +1,7 @@
 // test/io/files.test.ts — Tensor-level safetensors files: torch-written fixtures, byte equality, corrupt files, atomic saves, Module round trips.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arange, slice, tensor, Tensor, type DType, TsgradError } from '../../src/index.js';
