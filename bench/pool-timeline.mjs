@@ -77,7 +77,7 @@ let jobs = 0, withoutWorker = 0, workerInJob = true, sleepAt = -1, notifiedAt = 
 const sleeps = [], wakeAfterNotify = [];
 for (const [t, code] of evs) {
   if (code === 11) { if (jobs && !workerInJob) withoutWorker++; jobs++; workerInJob = false; }
-  if (code === 2) workerInJob = true;
+  if (code === 3) workerInJob = true; // a chunk of its own (a late worker may see the job and find nothing left)
   if (code === 5) { sleepAt = t; notifiedAt = -1; }
   if ((code === 10 || code === 11) && sleepAt >= 0 && notifiedAt < 0) notifiedAt = t;
   if (code === 1 && sleepAt >= 0) {
