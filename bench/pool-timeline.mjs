@@ -67,21 +67,22 @@ const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();
 const ms = (performance.now() - t0) / steps;
 ctrl[60] = 0;
+if (ctrl[61] > 65536) console.error(`pool-timeline: ${ctrl[61]} events overflowed the ring; fewer steps give a complete log`);
 const n = Math.min(ctrl[61], 65536);
 const f = new Float64Array(k.memory.buffer, ring.byteOffset, 2 * n);
 const evs = [];
 for (let i = 0; i < n; i++) evs.push([f[2 * i], f[2 * i + 1]]);
 evs.sort((a, b) => a[0] - b[0]);
 
-let jobs = 0, withoutWorker = 0, workerInJob = true, sleepAt = -1, notifiedAt = -1;
-const sleeps = [], wakeAfterNotify = [];
+let jobs = 0, withoutWorker = 0, workerInJob = true, sleeps = 0, sleepAt = -1, notifiedAt = -1;
+const wakeAfterNotify = [];
 for (const [t, code] of evs) {
   if (code === 11) { if (jobs && !workerInJob) withoutWorker++; jobs++; workerInJob = false; }
   if (code === 3) workerInJob = true; // a chunk of its own (a late worker may see the job and find nothing left)
   if (code === 5) { sleepAt = t; notifiedAt = -1; }
   if ((code === 10 || code === 11) && sleepAt >= 0 && notifiedAt < 0) notifiedAt = t;
   if (code === 1 && sleepAt >= 0) {
-    sleeps.push((t - sleepAt) * 1000);
+    sleeps++;
     if (notifiedAt >= 0) wakeAfterNotify.push((t - notifiedAt) * 1000);
     sleepAt = -1;
   }
@@ -89,7 +90,7 @@ for (const [t, code] of evs) {
 if (jobs && !workerInJob) withoutWorker++;
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(0) : null; };
 console.log(JSON.stringify({
-  workload, steps, msPerStepWithLog: +ms.toFixed(3), jobs, jobsWithoutWorker: withoutWorker, workerSleeps: sleeps.length,
+  workload, steps, msPerStepWithLog: +ms.toFixed(3), jobs, jobsWithoutWorker: withoutWorker, workerSleeps: sleeps,
   wakeAfterNotifyUs: { median: q(wakeAfterNotify, 0.5), p90: q(wakeAfterNotify, 0.9), max: q(wakeAfterNotify, 1) },
 }));
 process.exit(0);
