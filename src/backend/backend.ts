@@ -48,6 +48,12 @@ export interface Backend {
   readonly name: string;
   /** out[i] = f(x[i]) (also used for strided→contiguous copies and dtype casts with op 'identity'). */
   unary(op: UnaryOp, x: View, out: TypedArray): void;
+  /**
+   * The strided view dst ← src[srcOffset …] read contiguously (same dtype): contiguous→strided copies, the
+   * inverse of unary 'identity' (the backward of narrow/split, slice assignment). Elements of dst's
+   * storage outside the view are untouched.
+   */
+  copyToStrided(src: TypedArray, srcOffset: number, dst: View): void;
   binary(op: BinaryOp, a: View, b: View, out: TypedArray): void;
   where(cond: View, a: View, b: View, out: TypedArray): void;
   reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;

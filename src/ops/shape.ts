@@ -66,11 +66,7 @@ export function writeInto(dst: Tensor, src: Tensor): void {
   if (src.dtype === dst.dtype && src.storage !== dst.storage && sameShape(src.shape, dst.shape) && src.isContiguous()) {
     // A whole contiguous source into a strided window (the backward of narrow/split, slice assignment):
     // no staging copy.
-    const sd = src.storage.data, so = src.offset;
-    stridedWalk(dst.shape, dst.strides, dst.offset, (o, s, len, st) => {
-      if (st === 1) d.set(sd.subarray(so + o, so + o + len) as never, s);
-      else for (let k = 0; k < len; k++) d[s + k * st] = sd[so + o + k]!;
-    });
+    be().copyToStrided(src.storage.data, src.offset, viewOf(dst));
     return;
   }
   const tmp = takeFor(dst.dtype, n) ?? allocate(dst.dtype, n);

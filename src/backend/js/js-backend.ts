@@ -84,6 +84,16 @@ function strideOffsets(count: number, step: number): Float64Array {
 export class JsBackend implements Backend {
   readonly name: string = 'js';
 
+  copyToStrided(src: TypedArray, srcOffset: number, dst: View): void {
+    const { shape, strides } = coalesce(dst.shape, [dst.strides]);
+    const inner = shape[shape.length - 1]!, st = strides[0]![shape.length - 1]!, d = dst.data;
+    forEachRow(shape, strides, [dst.offset], (o, [at]) => {
+      const from = srcOffset + o;
+      if (st === 1) d.set(src.subarray(from, from + inner) as never, at!);
+      else for (let k = 0; k < inner; k++) d[at! + k * st] = src[from + k]!;
+    });
+  }
+
   unary(op: UnaryOp, x: View, out: TypedArray): void {
     const run = unaryRuns[op];
     const { shape, strides } = coalesce(x.shape, [x.strides]);

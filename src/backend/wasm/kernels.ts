@@ -54,6 +54,7 @@ export interface KernelExports {
   layerNormBackwardRows(g: number, x: number, mean: number, rstd: number, w: number, hasW: number, rows: number, cols: number,
     dx: number, dw: number, db: number, hasDw: number, hasDb: number): void;
   gatherStrided4(src: number, d0: number, d1: number, d2: number, d3: number, s0: number, s1: number, s2: number, s3: number, out: number): void;
+  scatterStrided4(src: number, d0: number, d1: number, d2: number, d3: number, s0: number, s1: number, s2: number, s3: number, dst: number): void;
   heapBase(): number;
   isRelaxed(): number;
   // Convolution and pooling (assembly/conv.ts); `geom` points at the i32 block writeGeom lays out.
@@ -583,6 +584,30 @@ export class WasmKernels {
     const st = this.stage([src.subarray(offset, offset + l.span)], [o], [], false), [ps, po] = st.p;
     this.gather4(ps!, l, po!);
     this.finish(st);
+  }
+
+  /**
+   * The strided view (offset, shape of ≤ 4 dims, strides ≥ 0) of dst ← the contiguous src: the inverse of
+   * gatherStrided. dst must live in this memory (it is written in place; the elements of its span outside
+   * the view are untouched). src is read in place when it lives here too and does not overlap that span,
+   * else copied in.
+   */
+  scatterStrided(src: Float32Array, dst: Float32Array, offset: number, shape: readonly number[], strides: readonly number[]): void {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const l = stridedLayout({ data: dst, offset, strides }, shape, n, 'scatterStrided');
+    if (n === 0) return;
+    if (src.length < n) throw new RangeError(`scatterStrided: a view of shape [${shape}] needs ${n} source elements, got ${src.length}`);
+    const id = this.ptrOf(dst);
+    if (id < 0) throw new RangeError('scatterStrided: the destination must live in this instance\'s memory');
+    const d = id + 4 * offset;
+    let ps = this.ptrOf(src);
+    if (ps >= 0 && overlaps(ps, n, d, l.span)) ps = -1;
+    if (ps < 0) {
+      [ps] = this.reserve(n) as [number];
+      this.f32.set(src.subarray(0, n), ps >> 2);
+    }
+    const [dims, st] = [l.dims, l.strides];
+    this.exports.scatterStrided4(ps, dims[0]!, dims[1]!, dims[2]!, dims[3]!, st[0]!, st[1]!, st[2]!, st[3]!, d);
   }
 
   /** out = f(x) elementwise. Copies x in, out out. */

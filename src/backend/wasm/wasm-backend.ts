@@ -92,6 +92,20 @@ export class WasmBackend extends JsBackend {
     super.binary(op, a, b, out);
   }
 
+  // Into a pinned float32 destination: one wasm call instead of a JS copy per row (copies between
+  // SharedArrayBuffers are V8's slow ones).
+  override copyToStrided(src: TypedArray, srcOffset: number, dst: View): void {
+    const k = this.threads.sharedKernels;
+    if (k && isF32(src) && isF32(dst.data) && kernelsOwning(dst.data) === k) {
+      const { shape, strides } = coalesce(dst.shape, [dst.strides]);
+      const n = shape.reduce((a, b) => a * b, 1), st = strides[0]!;
+      if (n >= WASM_THRESHOLDS.gather && shape.length <= 4 && st.every((s) => s >= 0)) {
+        return k.scatterStrided(src.subarray(srcOffset, srcOffset + n), dst.data, dst.offset, shape, st);
+      }
+    }
+    super.copyToStrided(src, srcOffset, dst);
+  }
+
   override unary(op: UnaryOp, x: View, out: TypedArray): void {
     if (op === 'identity' && isF32(x.data) && isF32(out) && out.length >= WASM_THRESHOLDS.gather) {
       // Strided float32 copies (head split/merge, permutes, narrow views): gathered inside wasm memory

@@ -517,3 +517,19 @@ export function gatherStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s
     }
   }
 }
+
+/** The inverse of gatherStrided4: the contiguous src written into the strided view of dst (d0..d3, s0..s3). */
+export function scatterStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32, dst: usize): void {
+  const row = <usize>d3 << 2;
+  let o = src;
+  for (let i = 0; i < d0; i++) {
+    for (let j = 0; j < d1; j++) {
+      for (let k = 0; k < d2; k++) {
+        const base = dst + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
+        if (s3 == 1) memory.copy(base, o, row);
+        else for (let l = 0; l < d3; l++) store<f32>(base + (<usize>l * <usize>s3 << 2), load<f32>(o + (<usize>l << 2)));
+        o += row;
+      }
+    }
+  }
+}
