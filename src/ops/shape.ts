@@ -10,7 +10,7 @@ import { ArgumentError, IndexError, ShapeError, fmtShape } from '../tensor/error
 import {
   inferShape, normalizeDim, normalizeDims, numel, sameShape, viewStrides,
 } from '../tensor/shape.js';
-import { Tensor, stridedWalk } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { be, broadcastView, checkTensor, empty, record, resultType, sumToShape, uninitialized, viewOf } from './define.js';
 
 /**
@@ -62,7 +62,6 @@ export function writeInto(dst: Tensor, src: Tensor): void {
     if (dst.dtype === 'float16' || dst.dtype === 'bfloat16') roundInPlace(dst.dtype, out);
     return;
   }
-  const d = dst.storage.data;
   if (src.dtype === dst.dtype && src.storage !== dst.storage && sameShape(src.shape, dst.shape) && src.isContiguous()) {
     // A whole contiguous source into a strided window (the backward of narrow/split, slice assignment):
     // no staging copy.
@@ -72,10 +71,7 @@ export function writeInto(dst: Tensor, src: Tensor): void {
   const tmp = takeFor(dst.dtype, n) ?? allocate(dst.dtype, n);
   be().unary(op, sv, tmp);
   if (dst.dtype === 'float16' || dst.dtype === 'bfloat16') roundInPlace(dst.dtype, tmp);
-  stridedWalk(dst.shape, dst.strides, dst.offset, (o, s, len, st) => {
-    if (st === 1) d.set(tmp.subarray(o, o + len) as never, s);
-    else for (let k = 0; k < len; k++) d[s + k * st] = tmp[o + k]!;
-  });
+  be().copyToStrided(tmp, 0, viewOf(dst));
   if (tmp instanceof Float32Array) recycleFloat32(tmp); // a staging buffer nothing else can reach
 }
 
