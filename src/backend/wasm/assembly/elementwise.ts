@@ -499,37 +499,40 @@ export function layerNormBackwardRows(g: usize, x: usize, mean: usize, rstd: usi
 }
 
 /**
- * out (contiguous) ← a strided 4-D float32 view of src: element (i, j, k, l) at src + 4·(i·s0 + j·s1 +
- * k·s2 + l·s3) (strides in elements, ≥ 0; pad lower-rank views with size-1 dims). Rows with s3 = 1 are
- * one memory.copy each (head split/merge, permutes, narrow views).
+ * Copies between a strided 4-D float32 view and a contiguous buffer, in the view's row-major order:
+ * element (i, j, k, l) of the view is at view + 4·(i·s0 + j·s1 + k·s2 + l·s3) (strides in elements, ≥ 0;
+ * pad lower-rank views with size-1 dims). toView 0 gathers (view → flat), 1 scatters (flat → view). Rows
+ * with s3 = 1 are one memory.copy each (head split/merge, permutes, narrow views and their gradients).
  */
-export function gatherStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32, out: usize): void {
+// @ts-ignore: decorator
+@inline function copyStrided4(view: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32,
+                              flat: usize, toView: bool): void {
   const row = <usize>d3 << 2;
-  let o = out;
+  let o = flat;
   for (let i = 0; i < d0; i++) {
     for (let j = 0; j < d1; j++) {
       for (let k = 0; k < d2; k++) {
-        const base = src + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
-        if (s3 == 1) memory.copy(o, base, row);
-        else for (let l = 0; l < d3; l++) store<f32>(o + (<usize>l << 2), load<f32>(base + (<usize>l * <usize>s3 << 2)));
+        const base = view + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
+        if (s3 == 1) {
+          if (toView) memory.copy(base, o, row); else memory.copy(o, base, row);
+        } else {
+          for (let l = 0; l < d3; l++) {
+            const v = base + (<usize>l * <usize>s3 << 2), f = o + (<usize>l << 2);
+            if (toView) store<f32>(v, load<f32>(f)); else store<f32>(f, load<f32>(v));
+          }
+        }
         o += row;
       }
     }
   }
 }
 
-/** The inverse of gatherStrided4: the contiguous src written into the strided view of dst (d0..d3, s0..s3). */
+/** out (contiguous) ← the strided view of src (see copyStrided4). */
+export function gatherStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32, out: usize): void {
+  copyStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, out, false);
+}
+
+/** The strided view of dst ← the contiguous src: the inverse of gatherStrided4. */
 export function scatterStrided4(src: usize, d0: i32, d1: i32, d2: i32, d3: i32, s0: i32, s1: i32, s2: i32, s3: i32, dst: usize): void {
-  const row = <usize>d3 << 2;
-  let o = src;
-  for (let i = 0; i < d0; i++) {
-    for (let j = 0; j < d1; j++) {
-      for (let k = 0; k < d2; k++) {
-        const base = dst + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
-        if (s3 == 1) memory.copy(base, o, row);
-        else for (let l = 0; l < d3; l++) store<f32>(base + (<usize>l * <usize>s3 << 2), load<f32>(o + (<usize>l << 2)));
-        o += row;
-      }
-    }
-  }
+  copyStrided4(dst, d0, d1, d2, d3, s0, s1, s2, s3, src, true);
 }
