@@ -12,7 +12,7 @@ ts.setNumThreads(Number(threads));
 await ts.threadsReady();
 const step = BUILDERS[workload]();
 for (let i = 0; i < 10; i++) step();
-const set = Float32Array.prototype.set;
+const set = Float32Array.prototype.set, F32 = globalThis.Float32Array;
 const c = { in: 0, out: 0, within: 0, nIn: 0, nOut: 0 };
 Float32Array.prototype.set = function (src, offset) {
   const dst = this.buffer instanceof SharedArrayBuffer, from = src?.buffer instanceof SharedArrayBuffer;
@@ -21,7 +21,16 @@ Float32Array.prototype.set = function (src, offset) {
   else if (from) { c.out += src.length * 4; c.nOut++; }
   return set.call(this, src, offset);
 };
+// Copies made by the constructor (`new Float32Array(sharedView)`: activations moving out) count as out.
+globalThis.Float32Array = new Proxy(F32, {
+  construct(target, args, newTarget) {
+    const src = args[0];
+    if (ArrayBuffer.isView(src) && src.buffer instanceof SharedArrayBuffer) { c.out += src.byteLength; c.nOut++; }
+    return Reflect.construct(target, args, newTarget === globalThis.Float32Array ? target : newTarget);
+  },
+});
 for (let i = 0; i < 10; i++) step();
+globalThis.Float32Array = F32;
 Float32Array.prototype.set = set;
 const mb = (b) => +(b / 10 / 1e6).toFixed(2);
 console.log(JSON.stringify({ workload, threads: ts.getNumThreads(), mbIn: mb(c.in), copiesIn: c.nIn / 10, mbOut: mb(c.out), copiesOut: c.nOut / 10, mbWithin: mb(c.within) }));
