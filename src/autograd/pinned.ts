@@ -79,7 +79,7 @@ export function evictStorage(st: Storage): void {
   resident.delete(st);
   if (st.data === view) {
     // Without a pooled array, a fresh one copied by its constructor: about 10% faster than allocating it
-    // (zeroed) and then set() (101-107 vs 119-129 µs/MB out of a SharedArrayBuffer into fresh memory).
+    // (zeroed) and then set() (96-107 vs 108-129 µs/MB out of a SharedArrayBuffer into fresh memory).
     const a = takeFloat32(view.length);
     if (a) a.set(view);
     st.data = a ?? new Float32Array(view);
