@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName } from './threads-helpers.js';
+import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf } from './threads-helpers.js';
 
 describe('backend/wasm: worker pool', () => {
   it('large GEMMs split across 2 threads give the single-threaded result', async () => {
@@ -53,6 +53,30 @@ describe('backend/wasm: worker pool', () => {
         assert.ok(here < 512 * 512, `this thread computed all ${here} entries of C: the worker took no part`);
       } finally {
         (shared as { exports: typeof ex }).exports = ex;
+      }
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
+  it('GEMMs with a bias split by rows and by columns give the single-threaded result bit for bit', async () => {
+    const prev = getNumThreads();
+    try {
+      manualSeed(3);
+      // linear(x, w, b): C = x·wᵀ + b; M ≥ N splits rows, M < N splits columns (the bias pointer moves with them)
+      const cases = [[300, 200, 70], [60, 600, 300], [64, 784, 256], [40, 130, 500]].map(([M, K, N]) => [rand([M!, K!]), rand([N!, K!]), rand([N!])] as const);
+      const run = () => cases.map(([x, w, b]) => withBackendName('wasm', () => x.matmul(w.T).add(b).toFlatArray() as number[]));
+      const lin = () => cases.map(([x, w, b]) => withBackendName('wasm', () => linearOf(x, w, b).toFlatArray() as number[]));
+      setNumThreads(1);
+      const one = lin(), ref = run();
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine
+      const two = lin();
+      for (let c = 0; c < cases.length; c++) {
+        assert.deepEqual(two[c], one[c], `case ${c}: 2 threads differ from 1`);
+        for (let i = 0; i < ref[c]!.length; i++) {
+          assert.ok(Math.abs(one[c]![i]! - ref[c]![i]!) <= 1e-4 * (1 + Math.abs(ref[c]![i]!)), `case ${c} [${i}] ${one[c]![i]} vs matmul+add ${ref[c]![i]}`);
+        }
       }
     } finally {
       setNumThreads(prev);

@@ -31,8 +31,9 @@ function refGemm(tA: boolean, tB: boolean, M: number, N: number, K: number, A: F
 }
 
 function checkGemm(k: WasmKernels, tA: boolean, tB: boolean, M: number, N: number, K: number,
-  opts: { alpha?: number; beta?: number; pad?: number; seed?: number } = {}): void {
+  opts: { alpha?: number; beta?: number; pad?: number; seed?: number; bias?: boolean } = {}): void {
   const { alpha = 1, beta = 0, pad = 0, seed = 1 } = opts;
+  const bias = opts.bias ? rand(N + 2, seed + 3) : null; // longer than N on purpose: only N are read
   const lda = (tA ? M : K) + pad, ldb = (tB ? K : N) + pad, ldc = N + pad;
   const aOff = 3, bOff = 5, cOff = 7; // non-zero offsets on purpose
   const A = rand(aOff + (tA ? K : M) * lda, seed), B = rand(bOff + (tB ? N : K) * ldb, seed + 1);
@@ -42,13 +43,14 @@ function checkGemm(k: WasmKernels, tA: boolean, tB: boolean, M: number, N: numbe
   const expect = new Float64Array(M * ldc);
   for (let i = 0; i < M * ldc; i++) expect[i] = C[cOff + i];
   refGemm(tA, tB, M, N, K, A.subarray(aOff), lda, B.subarray(bOff), ldb, expect, ldc, alpha, beta);
-  k.sgemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, alpha, beta);
+  if (bias) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) expect[i * ldc + j]! += bias[j]!;
+  k.sgemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, alpha, beta, bias);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < ldc; j++) {
       const got = C[cOff + i * ldc + j], want = expect[i * ldc + j];
       const tol = 1e-5 * (1 + K) ** 0.5 * (Math.abs(alpha) + 1);
       if (!(Math.abs(got - want) <= tol)) {
-        assert.fail(`sgemm tA=${tA} tB=${tB} M=${M} N=${N} K=${K} pad=${pad}: C[${i},${j}] = ${got}, expected ${want}`);
+        assert.fail(`sgemm tA=${tA} tB=${tB} M=${M} N=${N} K=${K} pad=${pad} bias=${!!bias}: C[${i},${j}] = ${got}, expected ${want}`);
       }
     }
   }
@@ -102,6 +104,25 @@ for (const build of builds) {
         }
       }
     });
+    for (const shape of [0, 1]) {
+      it(`a bias on every row (the micro-kernels add it to the first K block), ${shape === 0 ? '4x8' : '2x16'} tiles`, () => {
+        k.exports.setTileShape(shape);
+        try {
+          for (const tA of [false, true]) {
+            for (const tB of [false, true]) {
+              // edge tiles in both directions, one and several KC blocks, N beyond one NC block, K = 0
+              for (const [M, N, K] of [[1, 1, 1], [5, 7, 3], [37, 45, 29], [9, 33, 300], [131, 67, 600], [6, 1030, 20], [9, 11, 0]]) {
+                checkGemm(k, tA, tB, M!, N!, K!, { bias: true, pad: M! % 2 });
+              }
+              checkGemm(k, tA, tB, 17, 19, 40, { bias: true, alpha: -0.5 }); // alpha scales the product only
+              checkGemm(k, tA, tB, 9, 11, 5, { bias: true, alpha: 0 }); // no product: C = bias rows
+            }
+          }
+        } finally {
+          k.exports.setTileShape(build === 'relaxed' ? 0 : 1);
+        }
+      });
+    }
     it('K beyond one KC block and M beyond one MC block', () => {
       checkGemm(k, false, false, 131, 67, 600, { beta: 1 });
       checkGemm(k, true, true, 131, 67, 600, { alpha: -1 });

@@ -28,10 +28,9 @@ const UNARY_CODES: Record<UnaryOp, number> = {
 /** The raw exports of the kernel module (pointers are byte offsets into `memory`). */
 export interface KernelExports {
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
-    b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+    b: number, ldb: number, beta: number, c: number, ldc: number, work: number, bias: number): void;
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, lo: number, hi: number, c: number, work: number): void;
-  fillRows(c: number, ldc: number, m: number, n: number, row: number): void;
   kernelBench(kc: number, reps: number, work: number, c: number): void;
   workspaceFloats(): number;
   setTileShape(shape: number): void;
@@ -89,8 +88,9 @@ export interface KernelSplitter {
   readonly threads: number;
   /** Minimum M·N·K for which splitting pays (measured; see pool.ts). */
   readonly minGemmWork: number;
+  /** bias: byte offset of N floats added to every row of C, or 0 for none. */
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
-    b: number, ldb: number, beta: number, c: number, ldc: number): void;
+    b: number, ldb: number, beta: number, c: number, ldc: number, bias: number): void;
   /** nb GEMMs of one shape, whole matrices per thread (pointer list: see WasmThreadPool.sgemmBatch). */
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, nb: number, c: number): void;
@@ -370,7 +370,7 @@ export class WasmKernels {
    * C = alpha·op(A)·op(B) + beta·C (row-major; op = transpose when trans is true). op(A) is M x K,
    * op(B) is K x N; lda/ldb/ldc are the row strides of the stored A, B, C. beta = 0 ignores C's
    * contents (NaN in C does not propagate), like BLAS. A bias (length N, with beta = 0) gives
-   * C = alpha·op(A)·op(B) + bias on every row: C starts from the bias rows inside wasm memory.
+   * C = alpha·op(A)·op(B) + bias on every row, added by the micro-kernels as they write C.
    * Copies: the spans of A and B the GEMM reads in, C in (only if beta != 0 or ldc > N) and out.
    */
   sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
@@ -406,12 +406,9 @@ export class WasmKernels {
     if (bLen && ib < 0) f32.set(B.subarray(bOff, bOff + bLen), pb >> 2);
     if (ic < 0 && (beta !== 0 || ldc !== N)) f32.set(C.subarray(cOff, cOff + cLen), pc >> 2);
     const c = ic < 0 ? pc! : ic;
-    if (bias) {
-      if (ibias < 0) f32.set(bias.subarray(0, N), pbias >> 2);
-      this.exports.fillRows(c, ldc, M, N, ibias < 0 ? pbias! : ibias);
-      beta = 1;
-    }
-    this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, ia < 0 ? pa! : ia, lda, ib < 0 ? pb! : ib, ldb, beta, c, ldc);
+    if (bias && ibias < 0) f32.set(bias.subarray(0, N), pbias! >> 2);
+    this.sgemmPtr(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, ia < 0 ? pa! : ia, lda, ib < 0 ? pb! : ib, ldb, beta, c, ldc,
+      !bias ? 0 : ibias < 0 ? pbias! : ibias);
     if (ic < 0) C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }
 
@@ -460,14 +457,17 @@ export class WasmKernels {
     if (ic < 0) C.set(this.f32.subarray(pc >> 2, (pc >> 2) + cLen), cOff);
   }
 
-  /** sgemm on operands already in wasm memory (byte offsets); splits across the pool when large. */
+  /**
+   * sgemm on operands already in wasm memory (byte offsets); splits across the pool when large. bias: byte
+   * offset of N floats added to every row of C, or 0 for none.
+   */
   sgemmPtr(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
-    b: number, ldb: number, beta: number, c: number, ldc: number): void {
+    b: number, ldb: number, beta: number, c: number, ldc: number, bias = 0): void {
     const s = this.splitter;
     if (s && s.threads > 1 && M * N * K >= s.minGemmWork) {
-      s.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+      s.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias);
     } else {
-      this.exports.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.workspaces[0]);
+      this.exports.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.workspaces[0], bias);
     }
   }
 

@@ -121,11 +121,11 @@ function runBatchChunks(ex: KernelExports, i32: Int32Array, first: number, end: 
 function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const alpha = f32[ARGS + 5]!, a = i32[ARGS + 6]!, lda = i32[ARGS + 7]!, b = i32[ARGS + 8]!, ldb = i32[ARGS + 9]!;
-  const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!;
+  const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!, bias = i32[ARGS + 14]!;
   const byRows = M >= N;
   claimChunks(i32, first, end, chunk, byRows ? M : N, (lo, hi) => {
-    if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work);
-    else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work);
+    if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work, bias);
+    else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work, bias && bias + 4 * lo);
   });
 }
 
@@ -199,10 +199,10 @@ export class WasmThreadPool implements KernelSplitter {
   }
 
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
-    b: number, ldb: number, beta: number, c: number, ldc: number): void {
+    b: number, ldb: number, beta: number, c: number, ldc: number, bias: number): void {
     const ex = this.kernels.exports;
     if (!this.isReady) {
-      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.kernels.workspaces[0]!);
+      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, this.kernels.workspaces[0]!, bias);
       return;
     }
     const i32 = this.i32, f32 = this.f32;
@@ -211,7 +211,7 @@ export class WasmThreadPool implements KernelSplitter {
     const { first, end } = this.begin(JOB_SGEMM, Math.ceil(dim / chunk));
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
-    f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk;
+    f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk; i32[ARGS + 14] = bias;
     this.publish(first, end);
     runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
     this.join(end);

@@ -135,7 +135,7 @@ export function conv2dForward(g: usize, x: usize, w: usize, b: usize, hasBias: i
       }
     }
     for (let gi = 0; gi < groups; gi++) {
-      sgemm(0, 0, og, L, kg, 1, w + f4(gi * og * kg), kg, cn + f4(gi * kg * L), L, hasBias ? 1 : 0, on + f4(gi * og * L), L, work);
+      sgemm(0, 0, og, L, kg, 1, w + f4(gi * og * kg), kg, cn + f4(gi * kg * L), L, hasBias ? 1 : 0, on + f4(gi * og * L), L, work, 0);
     }
   }
 }
@@ -171,7 +171,7 @@ export function conv2dBackward(g: usize, gOut: usize, x: usize, w: usize, dx: us
     if (hasDx) {
       const cn = direct ? dxn : cols;
       for (let gi = 0; gi < groups; gi++) {
-        sgemm(1, 0, kg, L, og, 1, w + f4(gi * og * kg), kg, gn + f4(gi * og * L), L, 0, cn + f4(gi * kg * L), L, work);
+        sgemm(1, 0, kg, L, og, 1, w + f4(gi * og * kg), kg, gn + f4(gi * og * L), L, 0, cn + f4(gi * kg * L), L, work, 0);
       }
       if (!direct) col2imImage(g, cols, dxn);
     }

@@ -27,21 +27,25 @@ export function workspaceFloats(): i32 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-// C[0..4) of one row  ←  alpha·acc + beta·C  (beta == 0: C is not read, like BLAS).
+// C[0..4) of one row  ←  alpha·acc (+ the bias bv) + beta·C  (beta == 0: C is not read, like BLAS).
+// hasBias is constant per call: the four update4 lines of a tile fold it away.
 // @ts-ignore: decorator
-@inline function update4(c: usize, acc: v128, alpha: f32, beta: f32): void {
+@inline function update4(c: usize, acc: v128, alpha: f32, beta: f32, hasBias: bool, bv: v128): void {
   let r = f32x4.mul(acc, f32x4.splat(alpha));
+  if (hasBias) r = f32x4.add(r, bv);
   if (beta != 0) r = madd(v128.load(c), f32x4.splat(beta), r);
   v128.store(c, r);
 }
 
-// Edge tile: the accumulators were parked in `tile` (mrFull x nrFull, row-major); update the valid part.
-function updateEdge(tile: usize, nrFull: i32, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32): void {
+// Edge tile: the accumulators were parked in `tile` (mrFull x nrFull, row-major); update the valid part
+// (with bias[0..nr) added to every row when bias != 0: only the valid columns of the bias are read).
+function updateEdge(tile: usize, nrFull: i32, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize): void {
   for (let i = 0; i < mr; i++) {
     const crow = c + (<usize>(i * ldc) << 2);
     const trow = tile + (<usize>(i * nrFull) << 2);
     for (let j = 0; j < nr; j++) {
-      const v = alpha * load<f32>(trow + (<usize>j << 2));
+      let v = alpha * load<f32>(trow + (<usize>j << 2));
+      if (bias != 0) v += load<f32>(bias + (<usize>j << 2));
       const p = crow + (<usize>j << 2);
       store<f32>(p, beta == 0 ? v : v + beta * load<f32>(p));
     }
@@ -49,8 +53,9 @@ function updateEdge(tile: usize, nrFull: i32, c: usize, ldc: i32, mr: i32, nr: i
 }
 
 // 4x8 micro-kernel: 8 accumulators + 2 B vectors + 1 A splat = 11 of 16 xmm registers.
+// bias != 0: bias[0..nr) is added to every row of the tile (the first K block of a GEMM with a bias).
 function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
-                   alpha: f32, beta: f32, tile: usize): void {
+                   alpha: f32, beta: f32, tile: usize, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -70,22 +75,24 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, n
   }
   if (mr == 4 && nr == 8) {
     const ld = <usize>ldc << 2;
-    update4(c, c00, alpha, beta); update4(c + 16, c01, alpha, beta); c += ld;
-    update4(c, c10, alpha, beta); update4(c + 16, c11, alpha, beta); c += ld;
-    update4(c, c20, alpha, beta); update4(c + 16, c21, alpha, beta); c += ld;
-    update4(c, c30, alpha, beta); update4(c + 16, c31, alpha, beta);
+    const hb = bias != 0;
+    const bv0 = hb ? v128.load(bias) : f32x4.splat(0), bv1 = hb ? v128.load(bias, 16) : f32x4.splat(0);
+    update4(c, c00, alpha, beta, hb, bv0); update4(c + 16, c01, alpha, beta, hb, bv1); c += ld;
+    update4(c, c10, alpha, beta, hb, bv0); update4(c + 16, c11, alpha, beta, hb, bv1); c += ld;
+    update4(c, c20, alpha, beta, hb, bv0); update4(c + 16, c21, alpha, beta, hb, bv1); c += ld;
+    update4(c, c30, alpha, beta, hb, bv0); update4(c + 16, c31, alpha, beta, hb, bv1);
   } else {
     v128.store(tile, c00); v128.store(tile, c01, 16);
     v128.store(tile, c10, 32); v128.store(tile, c11, 48);
     v128.store(tile, c20, 64); v128.store(tile, c21, 80);
     v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-    updateEdge(tile, 8, c, ldc, mr, nr, alpha, beta);
+    updateEdge(tile, 8, c, ldc, mr, nr, alpha, beta, bias);
   }
 }
 
 // 2x16 micro-kernel: 8 accumulators + 4 B vectors + 1 A splat (+1 product temp without FMA).
 function kernel2x16(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
-                    alpha: f32, beta: f32, tile: usize): void {
+                    alpha: f32, beta: f32, tile: usize, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
@@ -100,15 +107,18 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, 
     pa += 8; pb += 64;
   }
   if (mr == 2 && nr == 16) {
-    update4(c, c00, alpha, beta); update4(c + 16, c01, alpha, beta);
-    update4(c + 32, c02, alpha, beta); update4(c + 48, c03, alpha, beta);
+    const hb = bias != 0, z = f32x4.splat(0);
+    const bv0 = hb ? v128.load(bias) : z, bv1 = hb ? v128.load(bias, 16) : z;
+    const bv2 = hb ? v128.load(bias, 32) : z, bv3 = hb ? v128.load(bias, 48) : z;
+    update4(c, c00, alpha, beta, hb, bv0); update4(c + 16, c01, alpha, beta, hb, bv1);
+    update4(c + 32, c02, alpha, beta, hb, bv2); update4(c + 48, c03, alpha, beta, hb, bv3);
     c += <usize>ldc << 2;
-    update4(c, c10, alpha, beta); update4(c + 16, c11, alpha, beta);
-    update4(c + 32, c12, alpha, beta); update4(c + 48, c13, alpha, beta);
+    update4(c, c10, alpha, beta, hb, bv0); update4(c + 16, c11, alpha, beta, hb, bv1);
+    update4(c + 32, c12, alpha, beta, hb, bv2); update4(c + 48, c13, alpha, beta, hb, bv3);
   } else {
     v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c02, 32); v128.store(tile, c03, 48);
     v128.store(tile, c10, 64); v128.store(tile, c11, 80); v128.store(tile, c12, 96); v128.store(tile, c13, 112);
-    updateEdge(tile, 16, c, ldc, mr, nr, alpha, beta);
+    updateEdge(tile, 16, c, ldc, mr, nr, alpha, beta, bias);
   }
 }
 
@@ -231,13 +241,19 @@ function scaleC(c: usize, ldc: i32, m: i32, n: i32, beta: f32): void {
 }
 
 /**
- * C = alpha·op(A)·op(B) + beta·C. op(A) is M x K, op(B) is K x N, C is M x N; all row-major with
- * leading dimensions lda/ldb/ldc (in floats). `work` points at workspaceFloats() floats, 16-byte aligned.
+ * C = alpha·op(A)·op(B) + beta·C (+ bias on every row). op(A) is M x K, op(B) is K x N, C is M x N; all
+ * row-major with leading dimensions lda/ldb/ldc (in floats). `work` points at workspaceFloats() floats,
+ * 16-byte aligned. bias: 0 for none, else a pointer to N floats, added in the micro-kernels' first K
+ * block, so C is written once instead of filled with the bias rows and read back.
  */
 export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
-                      a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+                      a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize): void {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0) { scaleC(c, ldc, M, N, beta); return; }
+  if (K <= 0 || alpha == 0) {
+    scaleC(c, ldc, M, N, beta);
+    if (bias != 0) addRows(c, ldc, M, N, bias);
+    return;
+  }
   const shape = tileShape;
   const mr = shape == 1 ? 2 : 4;
   const nr = shape == 1 ? 16 : 8;
@@ -249,6 +265,7 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const betaEff: f32 = pc == 0 ? beta : 1;
+      const biasK: usize = pc == 0 ? bias : 0;
       packB(b, ldb, transB, pc, jc, kc, nc, nr, pB);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
@@ -260,8 +277,9 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
             const mrr = min(mr, mc - ir);
             const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
             const pai = pA + (<usize>(ir * kc) << 2);
-            if (shape == 1) kernel2x16(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile);
-            else kernel4x8(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile);
+            const bj: usize = biasK != 0 ? biasK + (<usize>(jc + jr) << 2) : 0;
+            if (shape == 1) kernel2x16(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile, bj);
+            else kernel4x8(kc, pai, pbj, cp, ldc, mrr, nrr, alpha, betaEff, tile, bj);
           }
         }
       }
@@ -269,10 +287,15 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
   }
 }
 
-/** Copies the row at `row` (n floats) into the m rows of C (leading dimension ldc): C starting from a bias. */
-export function fillRows(c: usize, ldc: i32, m: i32, n: i32, row: usize): void {
-  const bytes = <usize>n << 2;
-  for (let i = 0; i < m; i++) memory.copy(c + (<usize>i * <usize>ldc << 2), row, bytes);
+// C[i, j] += row[j] for the m rows of C (leading dimension ldc): a bias when there is no product.
+function addRows(c: usize, ldc: i32, m: i32, n: i32, row: usize): void {
+  for (let i = 0; i < m; i++) {
+    const crow = c + (<usize>i * <usize>ldc << 2);
+    for (let j = 0; j < n; j++) {
+      const p = crow + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(row + (<usize>j << 2)));
+    }
+  }
 }
 
 /**
@@ -286,7 +309,7 @@ export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda
   const mn4 = <usize>M * <usize>N << 2;
   for (let i = lo; i < hi; i++) {
     const p = ptrs + (<usize>i << 3);
-    sgemm(transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work);
+    sgemm(transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work, 0);
   }
 }
 
@@ -301,7 +324,7 @@ export function kernelBench(kc: i32, reps: i32, work: usize, c: usize): void {
   const pb = work + (<usize>(kc * mr) << 2);
   const tile = pb + (<usize>(kc * nr) << 2);
   for (let r = 0; r < reps; r++) {
-    if (shape == 1) kernel2x16(kc, work, pb, c, nr, mr, nr, 1, 1, tile);
-    else kernel4x8(kc, work, pb, c, nr, mr, nr, 1, 1, tile);
+    if (shape == 1) kernel2x16(kc, work, pb, c, nr, mr, nr, 1, 1, tile, 0);
+    else kernel4x8(kc, work, pb, c, nr, mr, nr, 1, 1, tile, 0);
   }
 }
