@@ -70,7 +70,7 @@ export interface Backend {
   /**
    * Batched C[b] = A[b]·B[b] (+ bias): A[b] is M×K at aOffsets[b] with row/col strides (ars, acs); B[b]
    * is K×N likewise; out is contiguous (batch, M, N). A bias (contiguous, length N) is added to every
-   * row (addmm, linear); GEMM kernels start C from it instead of a separate broadcast add.
+   * row (addmm, linear); GEMM kernels add it as they write C instead of a separate broadcast add.
    */
   matmul(
     a: TypedArray, aOffsets: ArrayLike<number>, ars: number, acs: number,

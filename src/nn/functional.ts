@@ -39,7 +39,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     throw new ShapeError(`linear: input of shape ${fmtShape(x.shape)} does not match weight of shape ${fmtShape(weight.shape)}: expected the last input dim to be ${inF}`);
   }
   if (bias && weight.ndim === 2 && x.ndim >= 2 && inF > 0 && bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === x.dtype) {
-    // One GEMM over all leading dims that starts from the bias rows (PyTorch's addmm path).
+    // One GEMM over all leading dims with the bias fused in (PyTorch's addmm path).
     const y = addmm(bias, x.reshape([-1, inF]), weight.T);
     return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
   }

@@ -111,7 +111,7 @@ export interface AddmmOptions {
 /**
  * beta·input + alpha·(mat1·mat2) for 2-D mat1 (n, m), mat2 (m, p) and input broadcastable to (n, p).
  * A bias row (input of shape (p) or (1, p), beta = alpha = 1, the form `linear` uses) is fused into the
- * GEMM: C starts from the bias instead of a separate broadcast add.
+ * GEMM: the kernels add it as they write C instead of a separate broadcast add.
  * @example addmm(zeros([4]), randn([2, 3]), randn([3, 4])) // [2, 4]
  */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, o: AddmmOptions = {}): Tensor {
