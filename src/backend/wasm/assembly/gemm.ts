@@ -28,7 +28,7 @@ export function workspaceFloats(): i32 {
 }
 
 // C[0..4) of one row  ←  alpha·acc (+ the bias bv) + beta·C  (beta == 0: C is not read, like BLAS).
-// hasBias is constant per call: the four update4 lines of a tile fold it away.
+// hasBias is the same for every update4 of a tile: a branch that is always predicted.
 // @ts-ignore: decorator
 @inline function update4(c: usize, acc: v128, alpha: f32, beta: f32, hasBias: bool, bv: v128): void {
   let r = f32x4.mul(acc, f32x4.splat(alpha));
