@@ -1,6 +1,7 @@
 // Timing of one training step from one or two builds (dist directories), for A/B comparisons:
 //   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
-// After 200 warm-up steps, 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
+// After a warm-up of 200 steps and then up to 1500 within 2 s (V8 keeps optimising a step's JavaScript
+// for about 1000-1500 calls: see STEP_WARMUP in bench/run.ts), 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
 // order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
 // run alternately, since two worker pools in one process disturb each other). Prints the median ms per step.
 import { pathToFileURL } from 'node:url';
@@ -38,8 +39,9 @@ async function build(dist) {
 }
 
 const A = await build(distA), B = distB ? await build(distB) : null;
-for (let i = 0; i < 200; i++) A.step();
-for (let i = 0; B && i < 200; i++) B.step();
+const warm = (step) => { const t0 = performance.now(); for (let i = 0; i < 200 || (i < 1500 && performance.now() - t0 < 2000); i++) step(); };
+warm(A.step);
+if (B) warm(B.step);
 const times = { A: [], B: [] };
 for (let b = 0; b < 9; b++) {
   for (const k of !B ? ['A'] : b & 1 ? ['B', 'A'] : ['A', 'B']) {
