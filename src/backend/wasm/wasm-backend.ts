@@ -2,6 +2,7 @@
 // (GEMM, elementwise, row reductions); everything else, and every other dtype, inherits `js`.
 import { FreeLists, recycleFloat32, setForeignPool, takeFloat32 } from '../../tensor/buffer-pool.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import { numel } from '../../tensor/shape.js';
 import type { AdamStepParams, Conv2dGeom, ConvGeom, ReduceOp, SgdStepParams, View } from '../backend.js';
 import type { BinaryOp, UnaryOp } from '../js/elementwise-kernels.js';
 import { JsBackend, addBiasRows, coalesce } from '../js/js-backend.js';
@@ -98,7 +99,7 @@ export class WasmBackend extends JsBackend {
     const k = this.threads.sharedKernels;
     if (k && isF32(src) && isF32(dst.data) && kernelsOwning(dst.data) === k) {
       const { shape, strides } = coalesce(dst.shape, [dst.strides]);
-      const n = shape.reduce((a, b) => a * b, 1), st = strides[0]!;
+      const n = numel(shape), st = strides[0]!;
       if (n >= WASM_THRESHOLDS.gather && shape.length <= 4 && st.every((s) => s >= 0)) {
         return k.scatterStrided(src.subarray(srcOffset, srcOffset + n), dst.data, dst.offset, shape, st);
       }
