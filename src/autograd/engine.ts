@@ -161,7 +161,15 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
         else if (gi instanceof ViewGrad) grads.set(nx, [prev, gi]);
         else {
           const sumSince = storageSerial();
-          const sum = prev.add(gi);
+          // In pinned memory like the gradients nodes make (the GEMMs of the node it goes to read it in place).
+          const outer = pinnedMade;
+          pinnedMade = buffers ? [] : null;
+          let sum: Tensor;
+          try {
+            sum = prev.add(gi);
+          } finally {
+            pinnedMade = outer;
+          }
           buffers?.hold(sum, sumSince);
           buffers?.release(prev);
           buffers?.release(gi);

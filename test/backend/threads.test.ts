@@ -83,6 +83,66 @@ describe('backend/wasm: worker pool', () => {
     }
   });
 
+  it('cheap kernels on arrays in shared memory split across the pool and give the single-threaded result bit for bit', async () => {
+    const prev = getNumThreads();
+    try {
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
+      const be = wasmBackend()!;
+      manualSeed(4);
+      const owners: object[] = [];
+      // A pinned copy of a random array (shared memory, where kernels read and write in place).
+      const pinned = (n: number): Float32Array => {
+        const src = rand([n]).toFlatArray() as number[];
+        const owner = {};
+        owners.push(owner);
+        const v = be.pin(Float32Array.from(src), owner);
+        assert.ok(v, 'pin should succeed');
+        return v;
+      };
+      const view = (data: Float32Array, shape: number[], strides: number[], offset = 0) => ({ data, shape, strides, offset });
+      const rows = 301, cols = 130, n = rows * cols; // not a multiple of 4: the tail goes through one chunk
+      const a = pinned(n), b = pinned(n), rowv = pinned(32768 + cols), colv = pinned(32768 + rows);
+      const cases: [string, () => void][] = [];
+      const out = pinned(n);
+      const c = (name: string, f: (o: Float32Array) => void) => cases.push([name, () => f(out)]);
+      c('mul', (o) => be.binary('mul', view(a, [n], [1]), view(b, [n], [1]), o));
+      c('sub', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [1]), o));
+      c('a - 0.75', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [0], 7), o));
+      c('0.75 - a', (o) => be.binary('sub', view(b, [n], [0], 7), view(a, [n], [1]), o));
+      c('rows / row vector', (o) => be.binary('div', view(a, [rows, cols], [cols, 1]), view(rowv, [rows, cols], [0, 1], 5), o));
+      c('column vector - rows', (o) => be.binary('sub', view(colv, [rows, cols], [1, 0], 3), view(a, [rows, cols], [cols, 1]), o));
+      c('strided copy', (o) => be.unary('identity', view(a, [7, 43, 130], [1, 7 * 130, 7]), o)); // a permuted view
+      const exOf = () => be.threads.forWork(Infinity)!;
+      const minElements = be.threads.minElements;
+      const results = (split: boolean) => cases.map(([name, run]) => {
+        const shared = exOf(), ex = shared.exports;
+        let whole = 0, parts = 0;
+        const count = (len: number) => { if (len >= n) whole++; else parts++; };
+        (shared as { exports: typeof ex }).exports = {
+          ...ex,
+          binary: (op, x, y, o, len) => { count(len); ex.binary(op, x, y, o, len); },
+          binaryScalar: (op, x, sc, f, o, len) => { count(len); ex.binaryScalar(op, x, sc, f, o, len); },
+          binaryBcast: (op, x, y, o, r, cl, rv, sw) => { count(r * cl); ex.binaryBcast(op, x, y, o, r, cl, rv, sw); },
+          gatherStrided4: (src, d0, d1, d2, d3, s0, s1, s2, s3, o) => { count(d0 * d1 * d2 * d3); ex.gatherStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, o); },
+        };
+        try {
+          if (!split) be.threads.minElements = Infinity; // forElements refuses: one call on this thread
+          run();
+        } finally {
+          (shared as { exports: typeof ex }).exports = ex;
+          be.threads.minElements = minElements;
+        }
+        assert.equal(split ? whole : parts, 0, `${name}: ${split ? 'ran unsplit' : 'split'}`);
+        return [name, Array.from(out)] as const;
+      });
+      const one = results(false), two = results(true);
+      one.forEach(([name, r], i) => assert.deepEqual(two[i]![1], r, name));
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
   it('rejects a non-positive thread count', () => {
     assert.throws(() => setNumThreads(0), /positive integer/);
   });

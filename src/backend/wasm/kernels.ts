@@ -98,8 +98,8 @@ export interface KernelSplitter {
   prewake(): void;
   /** conv2d forward or backward split by image ranges, with per-thread buffers (see WasmThreadPool.conv). */
   conv(job: ConvJob): void;
-  /** A row-independent kernel (unary, binary, softmax rows) split by ranges (see WasmThreadPool.map). */
-  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number): void;
+  /** A row-independent kernel (unary, binary, softmax rows, ...) split by ranges (see WasmThreadPool.map). */
+  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols?: number, extra?: readonly number[]): void;
 }
 
 /**
@@ -112,8 +112,18 @@ export interface ConvJob {
   dw: number; db: number; cols: number; colsStride: number; dwStride: number; dbStride: number; n: number;
 }
 
-/** Row-independent kernels KernelSplitter.map can split: elementwise unary/binary, softmax rows and their gradient. */
-export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2, MAP_SOFTMAX_BACKWARD = 3;
+/**
+ * Row-independent kernels KernelSplitter.map can split: elementwise unary/binary, softmax rows and their
+ * gradient, vector-scalar binary ops (op | scalarFirst << 8, the scalar's float32 bits as y), broadcast
+ * binary ops over rows (op | rowVec << 8 | swap << 9) and strided gathers over one dim (op = the dim).
+ */
+export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2, MAP_SOFTMAX_BACKWARD = 3, MAP_BINARY_SCALAR = 4, MAP_BCAST = 5, MAP_GATHER = 6;
+
+const bitsF32 = new Float32Array(1), bitsI32 = new Int32Array(bitsF32.buffer);
+/** A float32's bit pattern as an int32 (to pass a scalar through the pool's int32 arguments). */
+export function f32Bits(x: number): number { bitsF32[0] = x; return bitsI32[0]!; }
+/** The float32 whose bit pattern is `bits`. */
+export function bitsToF32(bits: number): number { bitsI32[0] = bits; return bitsF32[0]!; }
 
 // ---- feature probes -----------------------------------------------------------------------------
 
@@ -480,8 +490,11 @@ export class WasmKernels {
     }
     const code = BINARY_CODES[op];
     if (typeof b === 'number') {
+      const split = this.splits(opts.split);
+      if (split) this.prewake();
       const st = this.stage([a], [out]), [pa, po] = st.p;
-      this.exports.binaryScalar(code, pa!, b, opts.scalarFirst ? 1 : 0, po!, n);
+      if (split) this.splitter!.map(MAP_BINARY_SCALAR, code | (opts.scalarFirst ? 256 : 0), pa!, f32Bits(b), po!, n);
+      else this.exports.binaryScalar(code, pa!, b, opts.scalarFirst ? 1 : 0, po!, n);
       this.finish(st);
     } else {
       const split = this.splits(opts.split);
@@ -561,12 +574,15 @@ export class WasmKernels {
    * contiguous (rows, cols) a; { swap: true } computes b op a. Copies a and b in, out out.
    */
   binaryBcast(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array, rows: number, cols: number,
-    opts: { rowVec: boolean; swap?: boolean }): void {
+    opts: { rowVec: boolean; swap?: boolean; split?: boolean }): void {
     const n = rows * cols;
     const nb = opts.rowVec ? cols : rows;
     if (a.length !== n || out.length !== n || b.length !== nb) throw new RangeError(`binaryBcast ${op}: lengths do not match ${rows}x${cols}`);
+    const split = this.splits(opts.split) && rows > 1;
+    if (split) this.prewake();
     const st = this.stage([a, b], [out]), [pa, pb, po] = st.p;
-    this.exports.binaryBcast(BINARY_CODES[op], pa!, pb!, po!, rows, cols, opts.rowVec ? 1 : 0, opts.swap ? 1 : 0);
+    if (split) this.splitter!.map(MAP_BCAST, BINARY_CODES[op] | (opts.rowVec ? 256 : 0) | (opts.swap ? 512 : 0), pa!, pb!, po!, rows, cols);
+    else this.exports.binaryBcast(BINARY_CODES[op], pa!, pb!, po!, rows, cols, opts.rowVec ? 1 : 0, opts.swap ? 1 : 0);
     this.finish(st);
   }
 
@@ -575,14 +591,20 @@ export class WasmKernels {
    * span the view covers (the caller keeps it within a few times the view's size), gathers inside wasm
    * memory, copies out.
    */
-  gatherStrided(src: Float32Array, offset: number, shape: readonly number[], strides: readonly number[], out: Float32Array): void {
+  gatherStrided(src: Float32Array, offset: number, shape: readonly number[], strides: readonly number[], out: Float32Array,
+    opts: { split?: boolean } = {}): void {
     const n = shape.reduce((a, b) => a * b, 1);
     const l = stridedLayout({ data: src, offset, strides }, shape, n, 'gatherStrided');
     if (n === 0) return;
     if (out.length < n) throw new RangeError(`gatherStrided: view of shape [${shape}] does not fit its ${out.length}-element output`);
     const o = out.subarray(0, n);
+    const [d, t] = [l.dims, l.strides];
+    const j = d.findIndex((size) => size > 1); // split over the outermost dim of more than one index
+    const split = this.splits(opts.split) && j >= 0 && j < 3;
+    if (split) this.prewake();
     const st = this.stage([src.subarray(offset, offset + l.span)], [o], [], false), [ps, po] = st.p;
-    this.gather4(ps!, l, po!);
+    if (split) this.splitter!.map(MAP_GATHER, j, ps!, 0, po!, d[j]!, n / d[j]!, [...d, ...t]);
+    else this.gather4(ps!, l, po!);
     this.finish(st);
   }
 

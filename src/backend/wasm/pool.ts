@@ -13,7 +13,7 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BINARY, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
@@ -91,11 +91,23 @@ function runConvChunks(ex: KernelExports, i32: Int32Array, first: number, end: n
   });
 }
 
-/** One range of a JOB_MAP: elements lo..lo+len (unary, binary) or rows lo..lo+len (softmax and its gradient). */
-function mapRange(ex: KernelExports, fn: number, op: number, x: number, y: number, out: number, lo: number, len: number, cols: number): void {
+/**
+ * One range of a JOB_MAP: elements lo..lo+len (unary, binary, vector-scalar) or rows lo..lo+len (softmax
+ * and its gradient, broadcast binary, gather: rows of `cols` output elements; e = the gather's dims 1-3
+ * and strides, at ARGS + 8).
+ */
+function mapRange(ex: KernelExports, i32: Int32Array, fn: number, op: number, x: number, y: number, out: number, lo: number, len: number, cols: number): void {
   if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
   else if (fn === MAP_BINARY) ex.binary(op, x + 4 * lo, y + 4 * lo, out + 4 * lo, len);
-  else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
+  else if (fn === MAP_BINARY_SCALAR) ex.binaryScalar(op & 255, x + 4 * lo, bitsToF32(y), op >> 8, out + 4 * lo, len);
+  else if (fn === MAP_BCAST) {
+    const rowVec = (op >> 8) & 1;
+    ex.binaryBcast(op & 255, x + 4 * lo * cols, rowVec ? y : y + 4 * lo, out + 4 * lo * cols, len, cols, rowVec, (op >> 9) & 1);
+  } else if (fn === MAP_GATHER) {
+    // indices lo..lo+len of dim `op` (the dims before it have one index); dims and strides at ARGS + 8
+    const e = ARGS + 8, d = (k: number) => (k === op ? len : i32[e + k]!);
+    ex.gatherStrided4(x + 4 * lo * i32[e + 4 + op]!, d(0), d(1), d(2), d(3), i32[e + 4]!, i32[e + 5]!, i32[e + 6]!, i32[e + 7]!, out + 4 * lo * cols);
+  } else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
   else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
 }
 
@@ -103,7 +115,7 @@ function mapRange(ex: KernelExports, fn: number, op: number, x: number, y: numbe
 function runMapChunks(ex: KernelExports, i32: Int32Array, first: number, end: number): void {
   const fn = i32[ARGS]!, op = i32[ARGS + 1]!, x = i32[ARGS + 2]!, y = i32[ARGS + 3]!, out = i32[ARGS + 4]!;
   const n = i32[ARGS + 5]!, cols = i32[ARGS + 6]!, chunk = i32[ARGS + 7]!;
-  claimChunks(i32, first, end, chunk, n, (lo, hi) => mapRange(ex, fn, op, x, y, out, lo, hi - lo, cols));
+  claimChunks(i32, first, end, chunk, n, (lo, hi) => mapRange(ex, i32, fn, op, x, y, out, lo, hi - lo, cols));
 }
 
 /**
@@ -241,20 +253,30 @@ export class WasmThreadPool implements KernelSplitter {
 
   /**
    * A row-independent kernel split across the pool: fn MAP_UNARY (op, x → out over n elements),
-   * MAP_BINARY (op, x, y → out over n elements), MAP_SOFTMAX (op = log flag, x → out over n rows of
-   * `cols`) or MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows). Pointers are byte
+   * MAP_BINARY (op, x, y → out over n elements), MAP_BINARY_SCALAR (op | scalarFirst << 8, x and the
+   * scalar's float32 bits in y → out over n elements), MAP_SOFTMAX (op = log flag, x → out over n rows of
+   * `cols`), MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows), MAP_BCAST (op | rowVec
+   * << 8 | swap << 9, x and the vector y → out over n rows of `cols`) or MAP_GATHER (the strided view at
+   * x → out over the n indices of its dim `op`, `cols` elements each; extra = its 4 dims and 4 strides,
+   * the dims before `op` of size 1). Pointers are byte
    * offsets in the shared memory; chunks are whole multiples of 4 elements or whole rows, so the result
    * is bit-identical to one call.
    */
-  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1): void {
+  map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1, extra: readonly number[] = []): void {
     const ex = this.kernels.exports;
-    if (!this.isReady) { mapRange(ex, fn, op, x, y, out, 0, n, cols); return; }
     const i32 = this.i32;
+    if (!this.isReady) {
+      i32.set(extra, ARGS + 8); // the job block is free: no job is running
+      mapRange(ex, i32, fn, op, x, y, out, 0, n, cols);
+      return;
+    }
     const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
-    const chunk = fn === MAP_SOFTMAX || fn === MAP_SOFTMAX_BACKWARD ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
+    const byRows = fn === MAP_SOFTMAX || fn === MAP_SOFTMAX_BACKWARD || fn === MAP_BCAST || fn === MAP_GATHER;
+    const chunk = byRows ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
     const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
     i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;
     i32[ARGS + 5] = n; i32[ARGS + 6] = cols; i32[ARGS + 7] = chunk;
+    i32.set(extra, ARGS + 8);
     this.publish(first, end);
     runMapChunks(ex, i32, first, end);
     this.join(end);
