@@ -113,6 +113,11 @@ describe('backend/wasm: worker pool', () => {
       c('rows / row vector', (o) => be.binary('div', view(a, [rows, cols], [cols, 1]), view(rowv, [rows, cols], [0, 1], 5), o));
       c('column vector - rows', (o) => be.binary('sub', view(colv, [rows, cols], [1, 0], 3), view(a, [rows, cols], [cols, 1]), o));
       c('strided copy', (o) => be.unary('identity', view(a, [7, 43, 130], [1, 7 * 130, 7]), o)); // a permuted view
+      const mean = new Float32Array(rows), rstd = new Float32Array(rows);
+      c('layer norm', (o) => {
+        be.layerNorm(a, rows, cols, rowv.subarray(0, cols), rowv.subarray(cols, 2 * cols), 1e-5, o, mean, rstd);
+        o.set(mean, 0); o.set(rstd, rows); // compared with the output
+      });
       const exOf = () => be.threads.forWork(Infinity)!;
       const minElements = be.threads.minElements;
       const results = (split: boolean) => cases.map(([name, run]) => {
@@ -125,6 +130,7 @@ describe('backend/wasm: worker pool', () => {
           binaryScalar: (op, x, sc, f, o, len) => { count(len); ex.binaryScalar(op, x, sc, f, o, len); },
           binaryBcast: (op, x, y, o, r, cl, rv, sw) => { count(r * cl); ex.binaryBcast(op, x, y, o, r, cl, rv, sw); },
           gatherStrided4: (src, d0, d1, d2, d3, s0, s1, s2, s3, o) => { count(d0 * d1 * d2 * d3); ex.gatherStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, o); },
+          layerNormRows: (x, r, cl, w, b, hw, hb, eps, o, m, rs) => { count(r * cl); ex.layerNormRows(x, r, cl, w, b, hw, hb, eps, o, m, rs); },
         };
         try {
           if (!split) be.threads.minElements = Infinity; // forElements refuses: one call on this thread

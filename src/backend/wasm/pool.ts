@@ -13,7 +13,7 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_SOFTMAX, MAP_SOFTMAX_BACKWARD, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_LAYER_NORM, MAP_SOFTMAX, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
@@ -107,6 +107,11 @@ function mapRange(ex: KernelExports, i32: Int32Array, fn: number, op: number, x:
     // indices lo..lo+len of dim `op` (the dims before it have one index); dims and strides at ARGS + 8
     const e = ARGS + 8, d = (k: number) => (k === op ? len : i32[e + k]!);
     ex.gatherStrided4(x + 4 * lo * i32[e + 4 + op]!, d(0), d(1), d(2), d(3), i32[e + 4]!, i32[e + 5]!, i32[e + 6]!, i32[e + 7]!, out + 4 * lo * cols);
+  } else if (fn === MAP_LAYER_NORM) {
+    // op = hasW | hasB << 1, y = eps's bits; w, b, mean, rstd at ARGS + 8
+    const e = ARGS + 8;
+    ex.layerNormRows(x + 4 * lo * cols, len, cols, i32[e]!, i32[e + 1]!, op & 1, (op >> 1) & 1, bitsToF32(y), out + 4 * lo * cols,
+      i32[e + 2]! + 4 * lo, i32[e + 3]! + 4 * lo);
   } else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
   else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
 }
@@ -258,7 +263,8 @@ export class WasmThreadPool implements KernelSplitter {
    * `cols`), MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows), MAP_BCAST (op | rowVec
    * << 8 | swap << 9, x and the vector y → out over n rows of `cols`) or MAP_GATHER (the strided view at
    * x → out over the n indices of its dim `op`, `cols` elements each; extra = its 4 dims and 4 strides,
-   * the dims before `op` of size 1). Pointers are byte
+   * the dims before `op` of size 1) or MAP_LAYER_NORM (op = hasW | hasB << 1, eps's bits in y, x → out over n rows of `cols`; extra = w, b,
+   * mean, rstd). Pointers are byte
    * offsets in the shared memory; chunks are whole multiples of 4 elements or whole rows, so the result
    * is bit-identical to one call.
    */
@@ -271,7 +277,7 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
-    const byRows = fn === MAP_SOFTMAX || fn === MAP_SOFTMAX_BACKWARD || fn === MAP_BCAST || fn === MAP_GATHER;
+    const byRows = fn !== MAP_UNARY && fn !== MAP_BINARY && fn !== MAP_BINARY_SCALAR;
     const chunk = byRows ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
     const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
     i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;

@@ -171,7 +171,8 @@ export class WasmBackend extends JsBackend {
     out: TypedArray, mean: TypedArray, rstd: TypedArray): void {
     const f32 = isF32(x) && isF32(out) && isF32(mean) && isF32(rstd) && (!w || isF32(w)) && (!b || isF32(b));
     if (f32 && rows * cols >= WASM_THRESHOLDS.elementwise) {
-      return this.home(x, out).layerNorm(x, rows, cols, w as Float32Array | null, b as Float32Array | null, eps, out, mean, rstd);
+      const k = this.home(x, out), split = this.inPlaceSplit(rows * cols, k, x, out);
+      return k.layerNorm(x, rows, cols, w as Float32Array | null, b as Float32Array | null, eps, out, mean, rstd, { split });
     }
     super.layerNorm(x, rows, cols, w, b, eps, out, mean, rstd);
   }
@@ -267,7 +268,7 @@ export class WasmBackend extends JsBackend {
    * (used in place, no copy), else the private one (copies into private memory are the faster ones).
    */
   /**
-   * Whether a cheap kernel (add, mul, a strided copy: bound by memory traffic, not arithmetic) on k splits
+   * Whether a cheap kernel (add, mul, a strided gather, layer norm: bound by memory traffic) on k splits
    * across the pool: only when every array is already in k's shared memory, so nothing is copied, and
    * from SPLIT_IN_PLACE_ELEMENTS. At 2 threads half of each GEMM's output sits in the worker's cache, and
    * the calling thread alone reads it back at about half speed (a 131072-element multiply in a transformer
