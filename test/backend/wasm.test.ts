@@ -181,6 +181,15 @@ for (const build of builds) {
       };
       expectUlp('gelu', small, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)), 1e-6, 1e-6);
       expectUlp('geluTanh', small, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), 1e-6, 1e-6);
+      // The erf-GELU gradient Φ(x) + x·φ(x), times an upstream gradient; ±Inf give NaN like PyTorch's (x·φ = ∞·0).
+      const g = rand(small.length, 9, -2, 2), out = new Float32Array(small.length);
+      k.binary('geluErfBackward', g, small, out);
+      for (let i = 0; i < small.length; i++) {
+        const v = small[i]!, gi = g[i]!;
+        const want = Number.isFinite(v) ? Math.fround(gi * (0.5 * (1 + erf(v / Math.SQRT2)) + v * Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI))) : NaN;
+        if (Number.isNaN(want)) { assert.ok(Number.isNaN(out[i]), `geluErfBackward(${v}) = ${out[i]}, expected NaN`); continue; }
+        assert.ok(Math.abs(out[i]! - want) <= 1e-6 * (1 + Math.abs(want)), `geluErfBackward(${gi}, ${v}) = ${out[i]}, expected ${want}`);
+      }
     });
     it('relu, neg, abs, sqrt exactly', () => {
       expectUlp('relu', x, (v) => (Number.isNaN(v) ? NaN : Math.max(v, 0)), 0);

@@ -22,16 +22,16 @@
   // n (float) and n (int, the bit pattern minus the magic's) come without a rounding or conversion op.
   const t = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), splat(12582912.0));
   const n = f32x4.sub(t, splat(12582912.0));
-  // ln2 = C1 + C2 with C1 exactly representable in 9 bits, so n·C1 is exact.
-  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
-  let p = splat(1.9875691500e-4);
-  p = fma(p, r, splat(1.3981999507e-3));
-  p = fma(p, r, splat(8.3334519073e-3));
-  p = fma(p, r, splat(4.1665795894e-2));
-  p = fma(p, r, splat(1.6666665459e-1));
-  p = fma(p, r, splat(5.0000001201e-1));
+  // ln2 = C1 + C2 with C1 exactly representable in 9 bits, so n·C1 is exact (fused or not).
+  let r = fma(n, splat(-0.693359375), x);
+  r = fma(n, splat(2.12194440e-4), r);
+  // The degree-5 polynomial by Estrin's scheme (three independent pairs), not Horner's: a shorter chain of
+  // dependent operations, which is what limits these loops (each vector's chain is ~100 cycles deep).
   const z = f32x4.mul(r, r);
+  const pa = fma(r, splat(1.6666665459e-1), splat(5.0000001201e-1));
+  const pb = fma(r, splat(8.3334519073e-3), splat(4.1665795894e-2));
+  const pc = fma(r, splat(1.9875691500e-4), splat(1.3981999507e-3));
+  const p = fma(f32x4.mul(z, z), pc, fma(z, pb, pa));
   const y = f32x4.add(fma(p, z, r), splat(1.0));
   const ni = i32x4.sub(t, i32x4.splat(0x4b400000));
   const h = i32x4.shr_s(ni, 1);
@@ -153,11 +153,10 @@
 @inline export function vgeluErfGrad(x: v128): v128 {
   const t = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
   const u = f32x4.div(splat(1.0), fma(t, splat(0.3275911), splat(1.0)));
-  let p = splat(1.061405429);
-  p = fma(p, u, splat(-1.453152027));
-  p = fma(p, u, splat(1.421413741));
-  p = fma(p, u, splat(-0.284496736));
-  p = fma(p, u, splat(0.254829592));
+  // the polynomial by Estrin's scheme (see vexp): (c0 + c1u) + u²((c2 + c3u) + c4u²)
+  const u2 = f32x4.mul(u, u);
+  const hi = fma(u2, splat(1.061405429), fma(u, splat(-1.453152027), splat(1.421413741)));
+  const p = fma(u2, hi, fma(u, splat(-0.284496736), splat(0.254829592)));
   const e = vexp(f32x4.neg(f32x4.mul(t, t)));                 // e^{−x²/2}
   const q = f32x4.mul(f32x4.mul(p, u), e);                     // erfc(|x|/√2)
   const phi2 = v128.bitselect(q, f32x4.sub(splat(2.0), q), f32x4.lt(x, splat(0))); // 2Φ(x)
