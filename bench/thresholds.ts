@@ -8,6 +8,7 @@
 //   npm run build && node --experimental-wasm-relaxed-simd dist/bench/thresholds.js [--write]
 import { cpus, loadavg } from 'node:os';
 import { jsBackend, wasmBackend } from '../src/backend/index.js';
+import { DEFAULT_SPLIT_IN_PLACE_ELEMENTS } from '../src/backend/wasm/threads.js';
 import type { View } from '../src/backend/backend.js';
 import { setNumThreads, threadsReady } from '../src/index.js';
 import { writeSection } from './results-file.js';
@@ -114,6 +115,41 @@ async function main(): Promise<void> {
   L.push('### Splitting across the worker pool: 1 vs 2 threads', '');
   L.push('| kernel | size | 1 thread ms | 2 threads ms | speedup |', '| --- | --- | ---: | ---: | ---: |');
   splits.forEach((c, i) => L.push(`| ${c.group} | ${c.size} | ${one[i]!.toFixed(4)} | ${two[i]!.toFixed(4)} | ${(one[i]! / two[i]!).toFixed(2)}x |`));
+
+  // Cheap kernels on arrays already in shared memory (pinned): unsplit vs split, both with the pool running.
+  L.push('', '### Cheap kernels on arrays in shared memory: calling thread alone vs split', '');
+  L.push('In isolation (operands warm in the calling thread\'s cache). In a training step, half of each GEMM output', 
+    'sits in the worker\'s cache, which splitting also helps (bench/RESULTS.md, stop 11). The backend splits from',
+    `${DEFAULT_SPLIT_IN_PLACE_ELEMENTS} elements.`, '');
+  L.push('| kernel | elements | alone ms | split ms | speedup |', '| --- | --- | ---: | ---: | ---: |');
+  for (const n of [8192, 16384, 32768, 65536, 131072, 262144]) {
+    const owners: object[] = []; // pinned memory lives as long as its owner
+    const pin = (a: Float32Array) => {
+      const o = {};
+      owners.push(o);
+      const v = be.pin(a, o);
+      if (!v) throw new Error('thresholds: could not pin an operand into shared memory');
+      return v;
+    };
+    const x = pin(rand(n)), y = pin(rand(n)), out = pin(new Float32Array(n));
+    const rows = n / 128;
+    const lnStats = new Float32Array(2 * rows);
+    const kernels: [string, () => void][] = [
+      ['multiply', () => be.binary('mul', view(x, [n]), view(y, [n]), out)],
+      ['multiply by a scalar', () => be.binary('mul', view(x, [n]), { data: y, shape: [n], strides: [0], offset: 0 }, out)],
+      ['strided copy (transpose of 128-wide rows)', () => be.unary('identity', { data: x, shape: [128, rows], strides: [1, 128], offset: 0 }, out)],
+      ['layer norm, rows of 128', () => be.layerNorm(x, rows, 128, null, null, 1e-5, out, lnStats, lnStats.subarray(rows))],
+    ];
+    for (const [name, run] of kernels) {
+      be.threads.minInPlaceElements = Infinity;
+      const alone = time(run);
+      be.threads.minInPlaceElements = 1;
+      const split = time(run);
+      L.push(`| ${name} | ${n} | ${alone.toFixed(4)} | ${split.toFixed(4)} | ${(alone / split).toFixed(2)}x |`);
+    }
+  }
+
+  be.threads.minInPlaceElements = DEFAULT_SPLIT_IN_PLACE_ELEMENTS;
 
   setNumThreads(1);
   const copies = copyCases();

@@ -97,6 +97,16 @@ export const DEFAULT_SPLIT_WORK = 128 * 128 * 64;
  */
 export const DEFAULT_SPLIT_ELEMENTS = 16384;
 
+/**
+ * Elements from which a cheap kernel (add, multiply, a strided copy, layer norm) whose arrays all live in the
+ * shared memory is split (nothing to copy in). bench/thresholds.ts, pinned operands warm in the caller's
+ * cache, 2 threads: multiplies lose below it (0.70-0.90x at 8192, 0.85x at 16384) and win from it
+ * (1.2-1.5x at 32768, up to 1.4-1.9x at 262144); strided copies and layer norm win from 16384. In a
+ * training step it also spares the caller reading the worker's half of a GEMM output from the other core
+ * (bench/RESULTS.md, stop 11).
+ */
+export const DEFAULT_SPLIT_IN_PLACE_ELEMENTS = 32768;
+
 /** Threads setting and the lazily created shared kernels + pool. */
 export class ThreadedGemm {
   private wanted: number;
@@ -106,6 +116,7 @@ export class ThreadedGemm {
   private readonly spawner = nodeSpawner() ?? webSpawner();
   minWork = DEFAULT_SPLIT_WORK;
   minElements = DEFAULT_SPLIT_ELEMENTS;
+  minInPlaceElements = DEFAULT_SPLIT_IN_PLACE_ELEMENTS;
 
   constructor() {
     const env = proc?.env?.TSGRAD_NUM_THREADS;

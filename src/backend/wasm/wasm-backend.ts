@@ -16,8 +16,6 @@ const BINARY: Partial<Record<BinaryOp, WBinary>> = {
 const ACTIVATION_BACKWARD = new Set<BinaryOp>(['reluBackward', 'geluErfBackward', 'geluTanhBackward']);
 /** Kernels costly enough per element that splitting them across the pool pays (see threads.ts). */
 const SPLIT_BINARY = new Set<BinaryOp>(['geluErfBackward', 'geluTanhBackward']);
-/** Elements from which a cheap elementwise kernel whose arrays are all in shared memory splits (see inPlaceSplit). */
-export const SPLIT_IN_PLACE_ELEMENTS = 32768;
 const SPLIT_UNARY = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid', 'geluErf', 'geluTanh', 'erf']);
 const UNARY: Partial<Record<UnaryOp, WUnary>> = {
   exp: 'exp', log: 'log', tanh: 'tanh', sigmoid: 'sigmoid', geluErf: 'gelu', geluTanh: 'geluTanh', relu: 'relu', neg: 'neg', sqrt: 'sqrt', abs: 'abs',
@@ -270,12 +268,12 @@ export class WasmBackend extends JsBackend {
   /**
    * Whether a cheap kernel (add, mul, a strided gather, layer norm: bound by memory traffic) on k splits
    * across the pool: only when every array is already in k's shared memory, so nothing is copied, and
-   * from SPLIT_IN_PLACE_ELEMENTS. At 2 threads half of each GEMM's output sits in the worker's cache, and
+   * from threads.minInPlaceElements. At 2 threads half of each GEMM's output sits in the worker's cache, and
    * the calling thread alone reads it back at about half speed (a 131072-element multiply in a transformer
    * step: 112 µs alone against 72 µs split, and 72 µs on one thread).
    */
   private inPlaceSplit(n: number, k: WasmKernels, ...arrs: TypedArray[]): boolean {
-    if (n < SPLIT_IN_PLACE_ELEMENTS || k !== this.threads.sharedKernels || !this.threads.forElements(n)) return false;
+    if (n < this.threads.minInPlaceElements || k !== this.threads.sharedKernels || !this.threads.forElements(n)) return false;
     for (const a of arrs) if (!isF32(a) || kernelsOwning(a) !== k) return false;
     return true;
   }
