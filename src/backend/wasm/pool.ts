@@ -92,9 +92,9 @@ function runConvChunks(ex: KernelExports, i32: Int32Array, first: number, end: n
 }
 
 /**
- * One range of a JOB_MAP: elements lo..lo+len (unary, binary, vector-scalar) or rows lo..lo+len (softmax
- * and its gradient, broadcast binary, gather: rows of `cols` output elements; e = the gather's dims 1-3
- * and strides, at ARGS + 8).
+ * One range of a JOB_MAP: elements lo..lo+len (unary, binary, vector-scalar) or rows lo..lo+len of `cols`
+ * output elements (softmax and its gradient, broadcast binary, gather, layer norm); extra arguments at
+ * ARGS + 8 (see WasmThreadPool.map).
  */
 function mapRange(ex: KernelExports, i32: Int32Array, fn: number, op: number, x: number, y: number, out: number, lo: number, len: number, cols: number): void {
   if (fn === MAP_UNARY) ex.unary(op, x + 4 * lo, out + 4 * lo, len);
@@ -257,16 +257,19 @@ export class WasmThreadPool implements KernelSplitter {
   }
 
   /**
-   * A row-independent kernel split across the pool: fn MAP_UNARY (op, x → out over n elements),
-   * MAP_BINARY (op, x, y → out over n elements), MAP_BINARY_SCALAR (op | scalarFirst << 8, x and the
-   * scalar's float32 bits in y → out over n elements), MAP_SOFTMAX (op = log flag, x → out over n rows of
-   * `cols`), MAP_SOFTMAX_BACKWARD (op = log flag, g = x and y → out over n rows), MAP_BCAST (op | rowVec
-   * << 8 | swap << 9, x and the vector y → out over n rows of `cols`) or MAP_GATHER (the strided view at
-   * x → out over the n indices of its dim `op`, `cols` elements each; extra = its 4 dims and 4 strides,
-   * the dims before `op` of size 1) or MAP_LAYER_NORM (op = hasW | hasB << 1, eps's bits in y, x → out over n rows of `cols`; extra = w, b,
-   * mean, rstd). Pointers are byte
-   * offsets in the shared memory; chunks are whole multiples of 4 elements or whole rows, so the result
-   * is bit-identical to one call.
+   * A row-independent kernel split across the pool. fn is one of:
+   * - MAP_UNARY: op, x → out over n elements;
+   * - MAP_BINARY: op, x, y → out over n elements;
+   * - MAP_BINARY_SCALAR: op | scalarFirst << 8, x and the scalar's float32 bits in y → out over n elements;
+   * - MAP_SOFTMAX: op = log flag, x → out over n rows of `cols`;
+   * - MAP_SOFTMAX_BACKWARD: op = log flag, g = x and y → out over n rows;
+   * - MAP_BCAST: op | rowVec << 8 | swap << 9, x and the vector y → out over n rows of `cols`;
+   * - MAP_GATHER: the strided view at x → out over the n indices of its dim `op` (the dims before it of
+   *   size 1), `cols` elements each; extra = its 4 dims and 4 strides;
+   * - MAP_LAYER_NORM: op = hasW | hasB << 1, eps's float32 bits in y, x → out over n rows of `cols`;
+   *   extra = w, b, mean, rstd.
+   * Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or whole
+   * rows, so the result is bit-identical to one call.
    */
   map(fn: number, op: number, x: number, y: number, out: number, n: number, cols = 1, extra: readonly number[] = []): void {
     const ex = this.kernels.exports;

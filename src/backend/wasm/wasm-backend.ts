@@ -262,10 +262,6 @@ export class WasmBackend extends JsBackend {
   }
 
   /**
-   * The instance a kernel on these arrays runs in: the shared one when one of them is pinned there
-   * (used in place, no copy), else the private one (copies into private memory are the faster ones).
-   */
-  /**
    * Whether a cheap kernel (add, mul, a strided gather, layer norm: bound by memory traffic) on k splits
    * across the pool: only when every array is already in k's shared memory, so nothing is copied, and
    * from threads.minInPlaceElements. At 2 threads half of each GEMM's output sits in the worker's cache, and
@@ -278,6 +274,10 @@ export class WasmBackend extends JsBackend {
     return true;
   }
 
+  /**
+   * The instance a kernel on these arrays runs in: the shared one when one of them is pinned there
+   * (used in place, no copy), else the private one (copies into private memory are the faster ones).
+   */
   private home(...arrs: TypedArray[]): WasmKernels {
     const k = this.threads.sharedKernels;
     if (k) for (const a of arrs) if (isF32(a) && kernelsOwning(a) === k) return k;
