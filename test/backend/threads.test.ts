@@ -149,6 +149,55 @@ describe('backend/wasm: worker pool', () => {
     }
   });
 
+  it('fused SGD and Adam steps on pinned arrays split across the pool and give the single-threaded result bit for bit', async () => {
+    const prev = getNumThreads();
+    try {
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
+      const be = wasmBackend()!;
+      manualSeed(5);
+      const n = 70001; // not a multiple of 4
+      const src = [0, 1, 2, 3].map(() => Float32Array.from(rand([n]).toFlatArray() as number[]));
+      const owners: object[] = [];
+      // Fresh pinned copies of the sources: [p, grad, buf or m, v].
+      const fresh = () => src.map((a, i) => {
+        const o = {};
+        owners.push(o);
+        const v = be.pin(i === 3 ? a.map(Math.abs) : a.slice(), o); // v (Adam's second moment) must be ≥ 0
+        assert.ok(v, 'pin should succeed');
+        return v;
+      });
+      const sgd = { lr: 0.1, momentum: 0.9, dampC: 0.9, weightDecay: 0.01, nesterov: true, maximize: false, firstStep: false };
+      const steps: [string, (a: Float32Array[]) => void][] = [
+        ['plain SGD', ([p, g]) => be.sgdStep(p!, g!, null, { ...sgd, momentum: 0, weightDecay: 0, nesterov: false })],
+        ['SGD, Nesterov momentum and weight decay', ([p, g, b]) => be.sgdStep(p!, g!, b!, sgd)],
+        ['SGD, first momentum step', ([p, g, b]) => be.sgdStep(p!, g!, b!, { ...sgd, nesterov: false, firstStep: true })],
+        ['AdamW', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001,
+          eps: 1e-8, weightDecay: 0.01, decoupled: true, decay: 1 - 1e-5, maximize: false, stepSize: 1e-3 / (1 - 0.9 ** 3), bc2Sqrt: Math.sqrt(1 - 0.999 ** 3) })],
+        ['Adam, maximize', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.8, oneMinusBeta1: 0.2, beta2: 0.99, oneMinusBeta2: 0.01,
+          eps: 1e-6, weightDecay: 0.1, decoupled: false, decay: 1, maximize: true, stepSize: 0.01, bc2Sqrt: 0.5 })],
+      ];
+      const minElements = be.threads.minElements;
+      for (const [name, step] of steps) {
+        const shared = be.threads.forWork(Infinity)!, ex = shared.exports;
+        const one = fresh(), two = fresh();
+        be.threads.minElements = Infinity; // no split
+        try { step(one); } finally { be.threads.minElements = minElements; }
+        let parts = 0;
+        (shared as { exports: typeof ex }).exports = {
+          ...ex,
+          sgdStep: (...a: Parameters<typeof ex.sgdStep>) => { if (a[3] < n) parts++; ex.sgdStep(...a); },
+          adamStep: (...a: Parameters<typeof ex.adamStep>) => { if (a[4] < n) parts++; ex.adamStep(...a); },
+        };
+        try { step(two); } finally { (shared as { exports: typeof ex }).exports = ex; }
+        assert.ok(parts > 0, `${name}: ran unsplit`);
+        one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
+      }
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
   it('rejects a non-positive thread count', () => {
     assert.throws(() => setNumThreads(0), /positive integer/);
   });

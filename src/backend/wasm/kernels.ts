@@ -115,12 +115,12 @@ export interface ConvJob {
 /**
  * Row-independent kernels KernelSplitter.map can split: elementwise unary/binary, softmax rows and their
  * gradient, vector-scalar binary ops (op | scalarFirst << 8, the scalar's float32 bits as y), broadcast
- * binary ops over rows (op | rowVec << 8 | swap << 9), strided gathers over one dim (op = the dim) and
- * layer-norm rows. (Splitting the strided scatter of a gradient into a window measured slower: 31 vs 26 µs
+ * binary ops over rows (op | rowVec << 8 | swap << 9), strided gathers over one dim (op = the dim),
+ * layer-norm rows and the fused SGD and Adam steps. (Splitting the strided scatter of a gradient into a window measured slower: 31 vs 26 µs
  * per 65536 elements in the transformer step.)
  */
 export const MAP_UNARY = 0, MAP_BINARY = 1, MAP_SOFTMAX = 2, MAP_SOFTMAX_BACKWARD = 3, MAP_BINARY_SCALAR = 4, MAP_BCAST = 5, MAP_GATHER = 6,
-  MAP_LAYER_NORM = 7;
+  MAP_LAYER_NORM = 7, MAP_SGD = 8, MAP_ADAM = 9;
 
 const bitsF32 = new Float32Array(1), bitsI32 = new Int32Array(bitsF32.buffer);
 /** A float32's bit pattern as an int32 (to pass a scalar through the pool's int32 arguments). */
@@ -704,7 +704,7 @@ export class WasmKernels {
   }
 
   /** sgdStep with precomputed coefficients (the Backend.sgdStep form). */
-  sgdStepWith(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
+  sgdStepWith(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams, opts: { split?: boolean } = {}): void {
     const n = p.length;
     const momentum = o.momentum;
     if (grad.length !== n || (momentum !== 0 && (!buf || buf.length !== n))) {
@@ -718,9 +718,14 @@ export class WasmKernels {
     if (ip < 0) f.set(p, pp! >> 2);
     if (ig < 0) f.set(grad, pg! >> 2);
     if (momentum !== 0 && !o.firstStep && ib < 0) f.set(buf!, pb! >> 2);
-    const P = ip < 0 ? pp! : ip, B = ib < 0 ? pb! : ib;
-    this.exports.sgdStep(P, ig < 0 ? pg! : ig, B, n, o.lr, momentum, o.dampC, o.weightDecay,
-      o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.firstStep ? 1 : 0);
+    const P = ip < 0 ? pp! : ip, B = ib < 0 ? pb! : ib, G = ig < 0 ? pg! : ig;
+    if (this.splits(opts.split)) {
+      this.prewake();
+      this.splitter!.map(MAP_SGD, (o.nesterov ? 1 : 0) | (o.maximize ? 2 : 0) | (o.firstStep ? 4 : 0), P, G, B, n, 1,
+        [f32Bits(o.lr), f32Bits(momentum), f32Bits(o.dampC), f32Bits(o.weightDecay)]);
+    } else {
+      this.exports.sgdStep(P, G, B, n, o.lr, momentum, o.dampC, o.weightDecay, o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.firstStep ? 1 : 0);
+    }
     if (ip < 0) p.set(f.subarray(P >> 2, (P >> 2) + n));
     if (momentum !== 0 && ib < 0) buf!.set(f.subarray(B >> 2, (B >> 2) + n));
   }
@@ -736,7 +741,7 @@ export class WasmKernels {
   }
 
   /** adamStep with precomputed coefficients (the Backend.adamStep form). */
-  adamStepWith(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
+  adamStepWith(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams, opts: { split?: boolean } = {}): void {
     const n = p.length;
     if (grad.length !== n || m.length !== n || v.length !== n) throw new RangeError(`adamStep: param has ${n} elements; grad/m/v lengths differ`);
     const ins = this.inPlace([p, grad, m, v], n);
@@ -745,8 +750,14 @@ export class WasmKernels {
     const arrs = [p, grad, m, v];
     const at = ins.map((q, i) => (q < 0 ? ptrs[i]! : q));
     for (let i = 0; i < 4; i++) if (ins[i]! < 0) f.set(arrs[i]!, at[i]! >> 2);
-    this.exports.adamStep(at[0]!, at[1]!, at[2]!, at[3]!, n, o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay,
-      o.decay, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, o.stepSize, o.bc2Sqrt);
+    if (this.splits(opts.split)) {
+      this.prewake();
+      const c = [o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay, o.decay, o.stepSize, o.bc2Sqrt].map(f32Bits);
+      this.splitter!.map(MAP_ADAM, (o.decoupled ? 1 : 0) | (o.maximize ? 2 : 0), at[0]!, at[1]!, at[2]!, n, 1, [at[3]!, ...c]);
+    } else {
+      this.exports.adamStep(at[0]!, at[1]!, at[2]!, at[3]!, n, o.beta1, o.oneMinusBeta1, o.beta2, o.oneMinusBeta2, o.eps, o.weightDecay,
+        o.decay, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, o.stepSize, o.bc2Sqrt);
+    }
     for (const i of [0, 2, 3]) if (ins[i]! < 0) arrs[i]!.set(f.subarray(at[i]! >> 2, (at[i]! >> 2) + n));
   }
 

@@ -13,7 +13,7 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
-import { MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_LAYER_NORM, MAP_SOFTMAX, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
+import { MAP_ADAM, MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_LAYER_NORM, MAP_SGD, MAP_SOFTMAX, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
@@ -112,6 +112,14 @@ function mapRange(ex: KernelExports, i32: Int32Array, fn: number, op: number, x:
     const e = ARGS + 8;
     ex.layerNormRows(x + 4 * lo * cols, len, cols, i32[e]!, i32[e + 1]!, op & 1, (op >> 1) & 1, bitsToF32(y), out + 4 * lo * cols,
       i32[e + 2]! + 4 * lo, i32[e + 3]! + 4 * lo);
+  } else if (fn === MAP_SGD) {
+    // x = p, y = grad, out = the momentum buffer; op = nesterov | maximize << 1 | firstStep << 2; lr, momentum, dampC, weightDecay bits at ARGS + 8
+    const e = ARGS + 8, f = (k: number) => bitsToF32(i32[e + k]!);
+    ex.sgdStep(x + 4 * lo, y + 4 * lo, out + 4 * lo, len, f(0), f(1), f(2), f(3), op & 1, (op >> 1) & 1, (op >> 2) & 1);
+  } else if (fn === MAP_ADAM) {
+    // x = p, y = grad, out = m; op = decoupled | maximize << 1; v, then the coefficients' bits at ARGS + 8
+    const e = ARGS + 8, f = (k: number) => bitsToF32(i32[e + k]!);
+    ex.adamStep(x + 4 * lo, y + 4 * lo, out + 4 * lo, i32[e]! + 4 * lo, len, f(1), f(2), f(3), f(4), f(5), f(6), f(7), op & 1, (op >> 1) & 1, f(8), f(9));
   } else if (fn === MAP_SOFTMAX) ex.softmaxRows(x + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
   else ex.softmaxBackwardRows(x + 4 * lo * cols, y + 4 * lo * cols, len, cols, out + 4 * lo * cols, op);
 }
@@ -267,7 +275,11 @@ export class WasmThreadPool implements KernelSplitter {
    * - MAP_GATHER: the strided view at x → out over the n indices of its dim `op` (the dims before it of
    *   size 1), `cols` elements each; extra = its 4 dims and 4 strides;
    * - MAP_LAYER_NORM: op = hasW | hasB << 1, eps's float32 bits in y, x → out over n rows of `cols`;
-   *   extra = w, b, mean, rstd.
+   *   extra = w, b, mean, rstd;
+   * - MAP_SGD: op = nesterov | maximize << 1 | firstStep << 2, p = x, grad = y, momentum buffer = out, over n
+   *   elements; extra = the float32 bits of lr, momentum, dampC, weightDecay;
+   * - MAP_ADAM: op = decoupled | maximize << 1, p = x, grad = y, m = out, over n elements; extra = v, then
+   *   the float32 bits of beta1, 1 − beta1, beta2, 1 − beta2, eps, weightDecay, decay, stepSize, bc2Sqrt.
    * Pointers are byte offsets in the shared memory; chunks are whole multiples of 4 elements or whole
    * rows, so the result is bit-identical to one call.
    */
@@ -280,7 +292,7 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
-    const byRows = fn !== MAP_UNARY && fn !== MAP_BINARY && fn !== MAP_BINARY_SCALAR;
+    const byRows = fn !== MAP_UNARY && fn !== MAP_BINARY && fn !== MAP_BINARY_SCALAR && fn !== MAP_SGD && fn !== MAP_ADAM;
     const chunk = byRows ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
     const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
     i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;

@@ -186,13 +186,21 @@ export class WasmBackend extends JsBackend {
   }
 
   // Optimizer steps run on the instance whose memory holds a pinned p (in place), else the private one.
+  // Split across the pool like the cheap kernels when every array is pinned there (see inPlaceSplit).
   override sgdStep(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepParams): void {
-    if (p.length >= WASM_THRESHOLDS.elementwise) return (kernelsOwning(p) ?? this.kernels).sgdStepWith(p, grad, buf, o);
+    if (p.length >= WASM_THRESHOLDS.elementwise) {
+      const k = kernelsOwning(p) ?? this.kernels;
+      const split = o.momentum !== 0 ? this.inPlaceSplit(p.length, k, p, grad, buf!) : this.inPlaceSplit(p.length, k, p, grad);
+      return k.sgdStepWith(p, grad, buf, o, { split });
+    }
     super.sgdStep(p, grad, buf, o);
   }
 
   override adamStep(p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepParams): void {
-    if (p.length >= WASM_THRESHOLDS.elementwise) return (kernelsOwning(p) ?? this.kernels).adamStepWith(p, grad, m, v, o);
+    if (p.length >= WASM_THRESHOLDS.elementwise) {
+      const k = kernelsOwning(p) ?? this.kernels;
+      return k.adamStepWith(p, grad, m, v, o, { split: this.inPlaceSplit(p.length, k, p, grad, m, v) });
+    }
     super.adamStep(p, grad, m, v, o);
   }
 
@@ -262,7 +270,7 @@ export class WasmBackend extends JsBackend {
   }
 
   /**
-   * Whether a cheap kernel (add, mul, a strided gather, layer norm: bound by memory traffic) on k splits
+   * Whether a cheap kernel (add, mul, a strided gather, layer norm, an optimizer step: bound by memory traffic) on k splits
    * across the pool: only when every array is already in k's shared memory, so nothing is copied, and
    * from threads.minInPlaceElements. At 2 threads half of each GEMM's output sits in the worker's cache, and
    * the calling thread alone reads it back at about half speed (a 131072-element multiply in a transformer
