@@ -98,7 +98,7 @@ export const DEFAULT_SPLIT_WORK = 128 * 128 * 64;
 export const DEFAULT_SPLIT_ELEMENTS = 16384;
 
 /**
- * Elements from which a cheap kernel (add, multiply, a strided copy, layer norm) whose arrays all live in the
+ * Elements from which a cheap kernel (add, multiply, a strided copy, layer norm, an optimizer step) whose arrays all live in the
  * shared memory is split (nothing to copy in). bench/thresholds.ts, pinned operands warm in the caller's
  * cache, 2 threads: multiplies lose below it (0.70-0.90x at 8192, 0.85x at 16384) and win from it
  * (1.2-1.5x at 32768, up to 1.4-1.9x at 262144); strided copies and layer norm win from 16384. In a
