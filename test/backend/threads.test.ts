@@ -5,6 +5,19 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf } from './threads-helpers.js';
+import type { WasmKernels } from '../../src/backend/wasm/kernels.js';
+
+type Exports = WasmKernels['exports'];
+/** Runs fn with some of k's exports replaced (spies on the kernels this thread calls), then puts them back. */
+function withExports<T>(k: WasmKernels, over: (ex: Exports) => Partial<Exports>, fn: () => T): T {
+  const target = k as { exports: Exports }, ex = target.exports;
+  target.exports = { ...ex, ...over(ex) };
+  try {
+    return fn();
+  } finally {
+    target.exports = ex;
+  }
+}
 
 describe('backend/wasm: worker pool', () => {
   it('large GEMMs split across 2 threads give the single-threaded result', async () => {
@@ -39,10 +52,8 @@ describe('backend/wasm: worker pool', () => {
       const shared = be.threads.forWork(Infinity);
       assert.ok(shared, 'the pool should still be running');
       // Count the C entries this thread computes in a 512³ GEMM: fewer than all means the worker did some.
-      const ex = shared.exports;
       let entries = 0;
-      (shared as { exports: typeof ex }).exports = { ...ex, sgemm: (...a: Parameters<typeof ex.sgemm>) => { entries += a[2] * a[3]; ex.sgemm(...a); } };
-      try {
+      withExports(shared, (ex) => ({ sgemm: (...a) => { entries += a[2] * a[3]; ex.sgemm(...a); } }), () => {
         const a = rand([512, 512]), b = rand([512, 512]);
         let here = 512 * 512;
         for (let attempt = 0; attempt < 5 && here >= 512 * 512; attempt++) { // a worker that wakes late may find nothing left
@@ -51,9 +62,7 @@ describe('backend/wasm: worker pool', () => {
           here = entries;
         }
         assert.ok(here < 512 * 512, `this thread computed all ${here} entries of C: the worker took no part`);
-      } finally {
-        (shared as { exports: typeof ex }).exports = ex;
-      }
+      });
     } finally {
       setNumThreads(prev);
     }
@@ -121,24 +130,18 @@ describe('backend/wasm: worker pool', () => {
       const exOf = () => be.threads.forWork(Infinity)!;
       const minElements = be.threads.minElements;
       const results = (split: boolean) => cases.map(([name, run]) => {
-        const shared = exOf(), ex = shared.exports;
         let whole = 0, parts = 0;
         const count = (len: number) => { if (len >= n) whole++; else parts++; };
-        (shared as { exports: typeof ex }).exports = {
-          ...ex,
+        withExports(exOf(), (ex) => ({
           binary: (op, x, y, o, len) => { count(len); ex.binary(op, x, y, o, len); },
           binaryScalar: (op, x, sc, f, o, len) => { count(len); ex.binaryScalar(op, x, sc, f, o, len); },
           binaryBcast: (op, x, y, o, r, cl, rv, sw) => { count(r * cl); ex.binaryBcast(op, x, y, o, r, cl, rv, sw); },
           gatherStrided4: (src, d0, d1, d2, d3, s0, s1, s2, s3, o) => { count(d0 * d1 * d2 * d3); ex.gatherStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, o); },
           layerNormRows: (x, r, cl, w, b, hw, hb, eps, o, m, rs) => { count(r * cl); ex.layerNormRows(x, r, cl, w, b, hw, hb, eps, o, m, rs); },
-        };
-        try {
+        }), () => {
           if (!split) be.threads.minElements = Infinity; // forElements refuses: one call on this thread
-          run();
-        } finally {
-          (shared as { exports: typeof ex }).exports = ex;
-          be.threads.minElements = minElements;
-        }
+          try { run(); } finally { be.threads.minElements = minElements; }
+        });
         assert.equal(split ? whole : parts, 0, `${name}: ${split ? 'ran unsplit' : 'split'}`);
         return [name, Array.from(out)] as const;
       });
@@ -179,17 +182,14 @@ describe('backend/wasm: worker pool', () => {
       ];
       const minElements = be.threads.minElements;
       for (const [name, step] of steps) {
-        const shared = be.threads.forWork(Infinity)!, ex = shared.exports;
         const one = fresh(), two = fresh();
         be.threads.minElements = Infinity; // no split
         try { step(one); } finally { be.threads.minElements = minElements; }
         let parts = 0;
-        (shared as { exports: typeof ex }).exports = {
-          ...ex,
-          sgdStep: (...a: Parameters<typeof ex.sgdStep>) => { if (a[3] < n) parts++; ex.sgdStep(...a); },
-          adamStep: (...a: Parameters<typeof ex.adamStep>) => { if (a[4] < n) parts++; ex.adamStep(...a); },
-        };
-        try { step(two); } finally { (shared as { exports: typeof ex }).exports = ex; }
+        withExports(be.threads.forWork(Infinity)!, (ex) => ({
+          sgdStep: (...a) => { if (a[3] < n) parts++; ex.sgdStep(...a); },
+          adamStep: (...a) => { if (a[4] < n) parts++; ex.adamStep(...a); },
+        }), () => step(two));
         assert.ok(parts > 0, `${name}: ran unsplit`);
         one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
       }
