@@ -19,6 +19,28 @@ function withExports<T>(k: WasmKernels, over: (ex: Exports) => Partial<Exports>,
   }
 }
 
+type Wasm = NonNullable<ReturnType<typeof wasmBackend>>;
+/** Runs fn with a 2-thread pool, then restores the thread count; nothing to check where no worker can start. */
+async function onTwoThreads(fn: (be: Wasm) => void): Promise<void> {
+  const prev = getNumThreads();
+  try {
+    setNumThreads(2);
+    if (!(await threadsReady())) return;
+    fn(wasmBackend()!);
+  } finally {
+    setNumThreads(prev);
+  }
+}
+
+/** A copy of a in the backend's shared memory, kept there while `owners` holds its owner. */
+function pinnedCopy(be: Wasm, a: Float32Array, owners: object[]): Float32Array {
+  const owner = {};
+  owners.push(owner);
+  const v = be.pin(a.slice(), owner);
+  assert.ok(v, 'pin should succeed');
+  return v;
+}
+
 describe('backend/wasm: worker pool', () => {
   it('large GEMMs split across 2 threads give the single-threaded result', async () => {
     const prev = getNumThreads();
@@ -36,37 +58,29 @@ describe('backend/wasm: worker pool', () => {
     }
   });
 
-  it('the worker keeps taking part after batched jobs grew the shared memory (a dead worker once went unnoticed)', async () => {
-    const prev = getNumThreads();
-    try {
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
-      const be = wasmBackend()!;
-      withBackendName('wasm', () => {
-        manualSeed(2);
-        const q = rand([8, 4, 64, 32]), k = rand([8, 4, 64, 32]);
-        q.matmul(k.transpose(-2, -1)); // a batch of small GEMMs: whole matrices per thread
-        rand([48, 16, 64, 64]).matmul(rand([48, 16, 64, 64])); // 25 MB of operands: the memory grows
-        q.matmul(k.transpose(-2, -1));
-      });
-      const shared = be.threads.forWork(Infinity);
-      assert.ok(shared, 'the pool should still be running');
-      // Count the C entries this thread computes in a 512³ GEMM: fewer than all means the worker did some.
-      let entries = 0;
-      withExports(shared, (ex) => ({ sgemm: (...a) => { entries += a[2] * a[3]; ex.sgemm(...a); } }), () => {
-        const a = rand([512, 512]), b = rand([512, 512]);
-        let here = 512 * 512;
-        for (let attempt = 0; attempt < 5 && here >= 512 * 512; attempt++) { // a worker that wakes late may find nothing left
-          entries = 0;
-          withBackendName('wasm', () => a.matmul(b));
-          here = entries;
-        }
-        assert.ok(here < 512 * 512, `this thread computed all ${here} entries of C: the worker took no part`);
-      });
-    } finally {
-      setNumThreads(prev);
-    }
-  });
+  it('the worker keeps taking part after batched jobs grew the shared memory (a dead worker once went unnoticed)', () => onTwoThreads((be) => {
+    withBackendName('wasm', () => {
+      manualSeed(2);
+      const q = rand([8, 4, 64, 32]), k = rand([8, 4, 64, 32]);
+      q.matmul(k.transpose(-2, -1)); // a batch of small GEMMs: whole matrices per thread
+      rand([48, 16, 64, 64]).matmul(rand([48, 16, 64, 64])); // 25 MB of operands: the memory grows
+      q.matmul(k.transpose(-2, -1));
+    });
+    const shared = be.threads.forWork(Infinity);
+    assert.ok(shared, 'the pool should still be running');
+    // Count the C entries this thread computes in a 512³ GEMM: fewer than all means the worker did some.
+    let entries = 0;
+    withExports(shared, (ex) => ({ sgemm: (...a) => { entries += a[2] * a[3]; ex.sgemm(...a); } }), () => {
+      const a = rand([512, 512]), b = rand([512, 512]);
+      let here = 512 * 512;
+      for (let attempt = 0; attempt < 5 && here >= 512 * 512; attempt++) { // a worker that wakes late may find nothing left
+        entries = 0;
+        withBackendName('wasm', () => a.matmul(b));
+        here = entries;
+      }
+      assert.ok(here < 512 * 512, `this thread computed all ${here} entries of C: the worker took no part`);
+    });
+  }));
 
   it('GEMMs with a bias split by rows and by columns give the single-threaded result bit for bit', async () => {
     const prev = getNumThreads();
@@ -92,111 +106,82 @@ describe('backend/wasm: worker pool', () => {
     }
   });
 
-  it('cheap kernels on arrays in shared memory split across the pool and give the single-threaded result bit for bit', async () => {
-    const prev = getNumThreads();
-    try {
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
-      const be = wasmBackend()!;
-      manualSeed(4);
-      const owners: object[] = [];
-      // A pinned copy of a random array (shared memory, where kernels read and write in place).
-      const pinned = (n: number): Float32Array => {
-        const src = rand([n]).toFlatArray() as number[];
-        const owner = {};
-        owners.push(owner);
-        const v = be.pin(Float32Array.from(src), owner);
-        assert.ok(v, 'pin should succeed');
-        return v;
-      };
-      const view = (data: Float32Array, shape: number[], strides: number[], offset = 0) => ({ data, shape, strides, offset });
-      const rows = 301, cols = 130, n = rows * cols; // not a multiple of 4: the tail goes through one chunk
-      const a = pinned(n), b = pinned(n), rowv = pinned(32768 + cols), colv = pinned(32768 + rows);
-      const cases: [string, () => void][] = [];
-      const out = pinned(n);
-      const c = (name: string, f: (o: Float32Array) => void) => cases.push([name, () => f(out)]);
-      c('mul', (o) => be.binary('mul', view(a, [n], [1]), view(b, [n], [1]), o));
-      c('sub', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [1]), o));
-      c('a - 0.75', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [0], 7), o));
-      c('0.75 - a', (o) => be.binary('sub', view(b, [n], [0], 7), view(a, [n], [1]), o));
-      c('rows / row vector', (o) => be.binary('div', view(a, [rows, cols], [cols, 1]), view(rowv, [rows, cols], [0, 1], 5), o));
-      c('column vector - rows', (o) => be.binary('sub', view(colv, [rows, cols], [1, 0], 3), view(a, [rows, cols], [cols, 1]), o));
-      c('strided copy', (o) => be.unary('identity', view(a, [7, 43, 130], [1, 7 * 130, 7]), o)); // a permuted view
-      const mean = new Float32Array(rows), rstd = new Float32Array(rows);
-      c('layer norm', (o) => {
-        be.layerNorm(a, rows, cols, rowv.subarray(0, cols), rowv.subarray(cols, 2 * cols), 1e-5, o, mean, rstd);
-        o.set(mean, 0); o.set(rstd, rows); // compared with the output
+  it('cheap kernels on arrays in shared memory split across the pool and give the single-threaded result bit for bit', () => onTwoThreads((be) => {
+    manualSeed(4);
+    const owners: object[] = [];
+    // A pinned copy of a random array (shared memory, where kernels read and write in place).
+    const pinned = (n: number): Float32Array => pinnedCopy(be, Float32Array.from(rand([n]).toFlatArray() as number[]), owners);
+    const view = (data: Float32Array, shape: number[], strides: number[], offset = 0) => ({ data, shape, strides, offset });
+    const rows = 301, cols = 130, n = rows * cols; // not a multiple of 4: the tail goes through one chunk
+    const a = pinned(n), b = pinned(n), rowv = pinned(32768 + cols), colv = pinned(32768 + rows);
+    const cases: [string, () => void][] = [];
+    const out = pinned(n);
+    const c = (name: string, f: (o: Float32Array) => void) => cases.push([name, () => f(out)]);
+    c('mul', (o) => be.binary('mul', view(a, [n], [1]), view(b, [n], [1]), o));
+    c('sub', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [1]), o));
+    c('a - 0.75', (o) => be.binary('sub', view(a, [n], [1]), view(b, [n], [0], 7), o));
+    c('0.75 - a', (o) => be.binary('sub', view(b, [n], [0], 7), view(a, [n], [1]), o));
+    c('rows / row vector', (o) => be.binary('div', view(a, [rows, cols], [cols, 1]), view(rowv, [rows, cols], [0, 1], 5), o));
+    c('column vector - rows', (o) => be.binary('sub', view(colv, [rows, cols], [1, 0], 3), view(a, [rows, cols], [cols, 1]), o));
+    c('strided copy', (o) => be.unary('identity', view(a, [7, 43, 130], [1, 7 * 130, 7]), o)); // a permuted view
+    const mean = new Float32Array(rows), rstd = new Float32Array(rows);
+    c('layer norm', (o) => {
+      be.layerNorm(a, rows, cols, rowv.subarray(0, cols), rowv.subarray(cols, 2 * cols), 1e-5, o, mean, rstd);
+      o.set(mean, 0); o.set(rstd, rows); // compared with the output
+    });
+    const exOf = () => be.threads.forWork(Infinity)!;
+    const minElements = be.threads.minElements;
+    const results = (split: boolean) => cases.map(([name, run]) => {
+      let whole = 0, parts = 0;
+      const count = (len: number) => { if (len >= n) whole++; else parts++; };
+      withExports(exOf(), (ex) => ({
+        binary: (op, x, y, o, len) => { count(len); ex.binary(op, x, y, o, len); },
+        binaryScalar: (op, x, sc, f, o, len) => { count(len); ex.binaryScalar(op, x, sc, f, o, len); },
+        binaryBcast: (op, x, y, o, r, cl, rv, sw) => { count(r * cl); ex.binaryBcast(op, x, y, o, r, cl, rv, sw); },
+        gatherStrided4: (src, d0, d1, d2, d3, s0, s1, s2, s3, o) => { count(d0 * d1 * d2 * d3); ex.gatherStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, o); },
+        layerNormRows: (x, r, cl, w, b, hw, hb, eps, o, m, rs) => { count(r * cl); ex.layerNormRows(x, r, cl, w, b, hw, hb, eps, o, m, rs); },
+      }), () => {
+        if (!split) be.threads.minElements = Infinity; // forElements refuses: one call on this thread
+        try { run(); } finally { be.threads.minElements = minElements; }
       });
-      const exOf = () => be.threads.forWork(Infinity)!;
-      const minElements = be.threads.minElements;
-      const results = (split: boolean) => cases.map(([name, run]) => {
-        let whole = 0, parts = 0;
-        const count = (len: number) => { if (len >= n) whole++; else parts++; };
-        withExports(exOf(), (ex) => ({
-          binary: (op, x, y, o, len) => { count(len); ex.binary(op, x, y, o, len); },
-          binaryScalar: (op, x, sc, f, o, len) => { count(len); ex.binaryScalar(op, x, sc, f, o, len); },
-          binaryBcast: (op, x, y, o, r, cl, rv, sw) => { count(r * cl); ex.binaryBcast(op, x, y, o, r, cl, rv, sw); },
-          gatherStrided4: (src, d0, d1, d2, d3, s0, s1, s2, s3, o) => { count(d0 * d1 * d2 * d3); ex.gatherStrided4(src, d0, d1, d2, d3, s0, s1, s2, s3, o); },
-          layerNormRows: (x, r, cl, w, b, hw, hb, eps, o, m, rs) => { count(r * cl); ex.layerNormRows(x, r, cl, w, b, hw, hb, eps, o, m, rs); },
-        }), () => {
-          if (!split) be.threads.minElements = Infinity; // forElements refuses: one call on this thread
-          try { run(); } finally { be.threads.minElements = minElements; }
-        });
-        assert.equal(split ? whole : parts, 0, `${name}: ${split ? 'ran unsplit' : 'split'}`);
-        return [name, Array.from(out)] as const;
-      });
-      const one = results(false), two = results(true);
-      one.forEach(([name, r], i) => assert.deepEqual(two[i]![1], r, name));
-    } finally {
-      setNumThreads(prev);
-    }
-  });
+      assert.equal(split ? whole : parts, 0, `${name}: ${split ? 'ran unsplit' : 'split'}`);
+      return [name, Array.from(out)] as const;
+    });
+    const one = results(false), two = results(true);
+    one.forEach(([name, r], i) => assert.deepEqual(two[i]![1], r, name));
+  }));
 
-  it('fused SGD and Adam steps on pinned arrays split across the pool and give the single-threaded result bit for bit', async () => {
-    const prev = getNumThreads();
-    try {
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine: nothing to check
-      const be = wasmBackend()!;
-      manualSeed(5);
-      const n = 70001; // not a multiple of 4
-      const src = [0, 1, 2, 3].map(() => Float32Array.from(rand([n]).toFlatArray() as number[]));
-      const owners: object[] = [];
-      // Fresh pinned copies of the sources: [p, grad, buf or m, v].
-      const fresh = () => src.map((a, i) => {
-        const o = {};
-        owners.push(o);
-        const v = be.pin(i === 3 ? a.map(Math.abs) : a.slice(), o); // v (Adam's second moment) must be ≥ 0
-        assert.ok(v, 'pin should succeed');
-        return v;
-      });
-      const sgd = { lr: 0.1, momentum: 0.9, dampC: 0.9, weightDecay: 0.01, nesterov: true, maximize: false, firstStep: false };
-      const steps: [string, (a: Float32Array[]) => void][] = [
-        ['plain SGD', ([p, g]) => be.sgdStep(p!, g!, null, { ...sgd, momentum: 0, weightDecay: 0, nesterov: false })],
-        ['SGD, Nesterov momentum and weight decay', ([p, g, b]) => be.sgdStep(p!, g!, b!, sgd)],
-        ['SGD, first momentum step', ([p, g, b]) => be.sgdStep(p!, g!, b!, { ...sgd, nesterov: false, firstStep: true })],
-        ['AdamW', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001,
-          eps: 1e-8, weightDecay: 0.01, decoupled: true, decay: 1 - 1e-5, maximize: false, stepSize: 1e-3 / (1 - 0.9 ** 3), bc2Sqrt: Math.sqrt(1 - 0.999 ** 3) })],
-        ['Adam, maximize', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.8, oneMinusBeta1: 0.2, beta2: 0.99, oneMinusBeta2: 0.01,
-          eps: 1e-6, weightDecay: 0.1, decoupled: false, decay: 1, maximize: true, stepSize: 0.01, bc2Sqrt: 0.5 })],
-      ];
-      const minElements = be.threads.minElements;
-      for (const [name, step] of steps) {
-        const one = fresh(), two = fresh();
-        be.threads.minElements = Infinity; // no split
-        try { step(one); } finally { be.threads.minElements = minElements; }
-        let parts = 0;
-        withExports(be.threads.forWork(Infinity)!, (ex) => ({
-          sgdStep: (...a) => { if (a[3] < n) parts++; ex.sgdStep(...a); },
-          adamStep: (...a) => { if (a[4] < n) parts++; ex.adamStep(...a); },
-        }), () => step(two));
-        assert.ok(parts > 0, `${name}: ran unsplit`);
-        one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
-      }
-    } finally {
-      setNumThreads(prev);
+  it('fused SGD and Adam steps on pinned arrays split across the pool and give the single-threaded result bit for bit', () => onTwoThreads((be) => {
+    manualSeed(5);
+    const n = 70001; // not a multiple of 4
+    const src = [0, 1, 2, 3].map(() => Float32Array.from(rand([n]).toFlatArray() as number[]));
+    const owners: object[] = [];
+    // Fresh pinned copies of the sources: [p, grad, buf or m, v].
+    const fresh = () => src.map((a, i) => pinnedCopy(be, i === 3 ? a.map(Math.abs) : a, owners)); // v (Adam's second moment) ≥ 0
+    const sgd = { lr: 0.1, momentum: 0.9, dampC: 0.9, weightDecay: 0.01, nesterov: true, maximize: false, firstStep: false };
+    const steps: [string, (a: Float32Array[]) => void][] = [
+      ['plain SGD', ([p, g]) => be.sgdStep(p!, g!, null, { ...sgd, momentum: 0, weightDecay: 0, nesterov: false })],
+      ['SGD, Nesterov momentum and weight decay', ([p, g, b]) => be.sgdStep(p!, g!, b!, sgd)],
+      ['SGD, first momentum step', ([p, g, b]) => be.sgdStep(p!, g!, b!, { ...sgd, nesterov: false, firstStep: true })],
+      ['AdamW', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001,
+        eps: 1e-8, weightDecay: 0.01, decoupled: true, decay: 1 - 1e-5, maximize: false, stepSize: 1e-3 / (1 - 0.9 ** 3), bc2Sqrt: Math.sqrt(1 - 0.999 ** 3) })],
+      ['Adam, maximize', ([p, g, m, v]) => be.adamStep(p!, g!, m!, v!, { beta1: 0.8, oneMinusBeta1: 0.2, beta2: 0.99, oneMinusBeta2: 0.01,
+        eps: 1e-6, weightDecay: 0.1, decoupled: false, decay: 1, maximize: true, stepSize: 0.01, bc2Sqrt: 0.5 })],
+    ];
+    const minElements = be.threads.minElements;
+    for (const [name, step] of steps) {
+      const one = fresh(), two = fresh();
+      be.threads.minElements = Infinity; // no split
+      try { step(one); } finally { be.threads.minElements = minElements; }
+      let parts = 0;
+      withExports(be.threads.forWork(Infinity)!, (ex) => ({
+        sgdStep: (...a) => { if (a[3] < n) parts++; ex.sgdStep(...a); },
+        adamStep: (...a) => { if (a[4] < n) parts++; ex.adamStep(...a); },
+      }), () => step(two));
+      assert.ok(parts > 0, `${name}: ran unsplit`);
+      one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
     }
-  });
+  }));
 
   it('rejects a non-positive thread count', () => {
     assert.throws(() => setNumThreads(0), /positive integer/);
