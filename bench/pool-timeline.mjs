@@ -5,26 +5,15 @@
 // and chunks. Prints how many jobs ran without the worker, how long the worker slept after its spin
 // window, and how long after being notified it woke.
 //   npm run build && node --experimental-wasm-relaxed-simd bench/pool-timeline.mjs <mlp|transformer|conv> [steps] [dist]
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { patchedDist } from './patched-dist.mjs';
 
 const [workload = 'mlp', stepsArg = '40', distArg = 'dist'] = process.argv.slice(2);
 const steps = Number(stepsArg);
-const tmp = mkdtempSync(join(tmpdir(), 'tsgrad-timeline-'));
-const dist = join(tmp, 'dist');
-cpSync(resolve(distArg), dist, { recursive: true });
-symlinkSync(resolve('node_modules'), join(tmp, 'node_modules'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 // The patch: `ev(i32, code)` appends to a ring whose byte offset the caller stores in control slot 60.
-const file = join(dist, 'src/backend/wasm/pool.js');
-let src = readFileSync(file, 'utf8');
-const patch = (from, to) => {
-  if (!src.includes(from)) throw new Error(`pool-timeline: pool.js no longer contains ${JSON.stringify(from.slice(0, 60))}; update the patch`);
-  src = src.replace(from, to);
-};
+const patches = [];
+const patch = (from, to) => patches.push(['src/backend/wasm/pool.js', from, to]);
 patch('function claimChunks(', `function ev(i32, code) {
     const base = i32[60];
     if (!base) return;
@@ -48,7 +37,7 @@ patch('    publish(first, end) {', `    publish(first, end) {
         ev(this.i32, 11);`);
 patch('    prewake() {', `    prewake() {
         ev(this.i32, 10);`);
-writeFileSync(file, src);
+const dist = patchedDist(distArg, patches, 'pool-timeline');
 
 const url = pathToFileURL(dist).href;
 const ts = await import(`${url}/src/index.js`);

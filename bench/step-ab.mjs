@@ -1,13 +1,28 @@
 // Timing of one training step from one or two builds (dist directories), for A/B comparisons:
 //   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
+//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <workload> <threads> <dist> --patch <file> <from> <to> [--patch ...]
 // After a warm-up of 200 steps and then up to 1500 within 2 s (V8 keeps optimising a step's JavaScript
 // for about 1000-1500 calls: see STEP_WARMUP in bench/run.ts), 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
 // order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
 // run alternately, since two worker pools in one process disturb each other). Prints the median ms per step.
-import { pathToFileURL } from 'node:url';
+// With --patch, one copy of the build (in a temporary directory) has `from` replaced by `to` in <file>
+// (a path inside dist); `to` reads globalThis.__AB, false in A's blocks and true in B's, so both paths run
+// in one process with one pool. The host's slow spells last tens of seconds, longer than a process, so this
+// is the A/B that holds up for effects of a few percent (bench/RESULTS.md, stop 13). Also prints the median
+// over block pairs of B's time ÷ A's.
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { patchedDist } from './patched-dist.mjs';
 
-const [workload = 'mlp', threads = '2', distA, distB] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const patches = [];
+for (let i = argv.indexOf('--patch'); i >= 0; i = argv.indexOf('--patch')) {
+  if (i + 3 >= argv.length) throw new Error('step-ab: --patch takes <file> <from> <to>');
+  patches.push(argv.splice(i, 4).slice(1));
+}
+const [workload = 'mlp', threads = '2', distArg, distB] = argv;
+if (patches.length && distB) throw new Error('step-ab: --patch compares two paths of one build; give one dist');
+const distA = patches.length ? patchedDist(distArg, patches, 'step-ab') : distArg;
 
 async function build(dist) {
   const url = pathToFileURL(resolve(dist)).href;
@@ -38,18 +53,22 @@ async function build(dist) {
   return { step, threads: ts.getNumThreads() };
 }
 
-const A = await build(distA), B = distB ? await build(distB) : null;
-const warm = (step) => { const t0 = performance.now(); for (let i = 0; i < 200 || (i < 1500 && performance.now() - t0 < 2000); i++) step(); };
-warm(A.step);
-if (B) warm(B.step);
+const A = await build(distA);
+// With --patch, B is A's step with globalThis.__AB set.
+const B = patches.length ? { ...A, flag: true } : distB ? await build(distB) : null;
+const run = (side, n) => { globalThis.__AB = side.flag === true; for (let i = 0; i < n; i++) side.step(); };
+const warm = (side) => { const t0 = performance.now(); for (let i = 0; i < 200 || (i < 1500 && performance.now() - t0 < 2000); i += 10) { run(side, 10); if (patches.length) run(B, 10); } };
+warm(A);
+if (B && !patches.length) warm(B);
 const times = { A: [], B: [] };
 for (let b = 0; b < 9; b++) {
   for (const k of !B ? ['A'] : b & 1 ? ['B', 'A'] : ['A', 'B']) {
-    const s = k === 'A' ? A.step : B.step;
     const t0 = performance.now();
-    for (let i = 0; i < 100; i++) s();
+    run(k === 'A' ? A : B, 100);
     times[k].push((performance.now() - t0) / 100);
   }
 }
 const med = (a) => +[...a].sort((x, y) => x - y)[a.length >> 1].toFixed(4);
-console.log(JSON.stringify({ workload, threads: A.threads, A: med(times.A), ...(B ? { B: med(times.B) } : {}), checkA: A.step.check?.(), ...(B ? { checkB: B.step.check?.() } : {}) }));
+const pairs = B ? { BoverA: med(times.B.map((t, i) => t / times.A[i])) } : {};
+globalThis.__AB = false;
+console.log(JSON.stringify({ workload, threads: A.threads, A: med(times.A), ...(B ? { B: med(times.B), ...pairs } : {}), checkA: A.step.check?.(), ...(B && !patches.length ? { checkB: B.step.check?.() } : {}) }));
