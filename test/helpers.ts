@@ -1,7 +1,8 @@
 // Shared test helpers: run a suite on every backend, compare tensors with tolerances, read golden files.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Tensor, getBackend, listBackends, setBackend } from '../src/index.js';
 
@@ -68,4 +69,16 @@ export function expectClose(actual: Tensor, expected: Nested | Tensor, { atol = 
 /** Reads a JSON fixture from test/golden (tests run from the repository root). */
 export function golden<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(join(process.cwd(), 'test', 'golden', name), 'utf8')) as T;
+}
+
+const tempDirs: string[] = [];
+
+/**
+ * A fresh directory `tsgrad-<prefix>-XXXXXX` under the OS temp directory, removed with its contents when the
+ * test process exits, so repeated `npm test` runs leave nothing behind.
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tsgrad-${prefix}-`));
+  if (tempDirs.push(dir) === 1) process.on('exit', () => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+  return dir;
 }

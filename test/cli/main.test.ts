@@ -2,10 +2,10 @@
 // bad options, seed reproducibility, and eval of a saved checkpoint.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../helpers.js';
 
 const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 function tsgrad(...args: string[]): { code: number | null; out: string; err: string } {
@@ -44,7 +44,7 @@ describe('tsgrad command', () => {
 
   for (const recipe of ['digits-cnn', 'optimizers', 'regression']) {
     it(`${recipe} --smoke trains, asserts the loss fell, and writes metrics.json and a curve image`, () => {
-      const root = mkdtempSync(join(tmpdir(), `tsgrad-${recipe}-`));
+      const root = tempDir(recipe);
       const r = tsgrad('train', recipe, '--smoke', '--out', root);
       assert.equal(r.code, 0, r.err + r.out);
       const dir = runDir(root);
@@ -55,7 +55,7 @@ describe('tsgrad command', () => {
 
   it('same seed, same numbers; another seed, other numbers', () => {
     const metrics = (seed: string): string => {
-      const root = mkdtempSync(join(tmpdir(), 'tsgrad-seed-'));
+      const root = tempDir('seed');
       const r = tsgrad('train', 'regression', '--smoke', '--seed', seed, '--out', root);
       assert.equal(r.code, 0, r.err);
       return readFileSync(join(runDir(root), 'metrics.json'), 'utf8');
@@ -66,7 +66,7 @@ describe('tsgrad command', () => {
   });
 
   it('eval reloads a digits-cnn checkpoint and reproduces its accuracy', () => {
-    const root = mkdtempSync(join(tmpdir(), 'tsgrad-eval-'));
+    const root = tempDir('eval');
     const r = tsgrad('train', 'digits-cnn', '--smoke', '--out', root);
     assert.equal(r.code, 0, r.err);
     const dir = runDir(root);

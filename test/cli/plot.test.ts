@@ -1,13 +1,13 @@
 // test/cli/plot.test.ts — the charts decode as PNGs of the requested size with the expected colours and text.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { contourPlot, gridPlots, heatmap, linePlot, plotSvg, writeMetrics } from '../../src/cli/plot.js';
+import { tempDir } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsgrad-plot-'));
+const dir = tempDir('plot');
 
 function read(path: string): PNG {
   return PNG.sync.read(readFileSync(path));

@@ -2,10 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { golden } from '../helpers.js';
+import { golden, tempDir } from '../helpers.js';
 import { loadDigits, loadIris, loadTinyShakespeare, loadWine, readCsv } from '../../src/data/node.js';
 import { datasetFromCsv } from '../../src/data/datasets.js';
 import { DataLoader } from '../../src/data/dataloader.js';
@@ -77,7 +76,7 @@ describe('data/datasets: embedded loaders match sklearn', () => {
 });
 
 describe('data/node: readCsv', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsgrad-csv-'));
+  const dir = tempDir('csv');
   it('reads a numeric CSV into a tensor with named columns', () => {
     const p = join(dir, 'a.csv');
     writeFileSync(p, 'x,y,label\n1.5,2,0\n-3,1e3,1\n');

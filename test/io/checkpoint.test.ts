@@ -1,13 +1,13 @@
 // test/io/checkpoint.test.ts — saveCheckpoint / loadCheckpoint: model + optimizer tensors, JSON metadata, golden bytes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arange, full, tensor, Tensor } from '../../src/index.js';
 import { Module, Parameter } from '../../src/nn/module.js';
 import { loadCheckpoint, loadCheckpointSync, saveCheckpoint, saveCheckpointSync, saveSafetensors } from '../../src/io/node.js';
 import { CheckpointError, encodeCheckpoint } from '../../src/io/state-dict.js';
+import { tempDir } from '../helpers.js';
 
 const GOLDEN = join(process.cwd(), 'test', 'golden', 'io');
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -44,7 +44,7 @@ describe('io/checkpoint', () => {
     assert.equal(hex(encodeCheckpoint(goldenCheckpointInput())), hex(readFileSync(path)));
   });
   it('save → load restores model, optimizer state (with tensors), epoch, metrics and extra', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-ckpt-'));
+    const dir = tempDir('ckpt');
     const p = join(dir, 'ckpt.safetensors');
     await saveCheckpoint(p, { ...goldenCheckpointInput(), extra: { rng: [1, 2, NaN], tag: 'x' } });
     const model = new Net();
@@ -66,7 +66,7 @@ describe('io/checkpoint', () => {
     assert.deepEqual(Object.keys(c.model).sort(), ['fc.bias', 'fc.weight', 'steps']);
   });
   it('model only, no optimizer', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-ckpt-'));
+    const dir = tempDir('ckpt');
     const p = join(dir, 'c.safetensors');
     saveCheckpointSync(p, { model: new Net() });
     const c = loadCheckpointSync(p);
@@ -76,7 +76,7 @@ describe('io/checkpoint', () => {
     assert.throws(() => loadCheckpointSync(p, { optimizer: new FakeOpt() }), /holds no optimizer state/);
   });
   it('errors: not a checkpoint, mismatched model, unstorable values', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-ckpt-'));
+    const dir = tempDir('ckpt');
     const p = join(dir, 'plain.safetensors');
     await saveSafetensors({ a: tensor([1]) }, p);
     await assert.rejects(loadCheckpoint(p), (e: unknown) => e instanceof CheckpointError && /not a tsgrad checkpoint/.test(e.message));

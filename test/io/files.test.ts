@@ -1,8 +1,7 @@
 // test/io/files.test.ts — Tensor-level safetensors files: torch-written fixtures, byte equality, corrupt files, atomic saves, Module round trips.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arange, slice, tensor, Tensor, type DType, TsgradError } from '../../src/index.js';
 import { Module, Parameter } from '../../src/nn/module.js';
@@ -11,10 +10,11 @@ import { SafetensorsError } from '../../src/io/safetensors.js';
 import { NpyError } from '../../src/io/npy.js';
 import { deserializeStateDict, serializeStateDict } from '../../src/io/state-dict.js';
 import { TensorConversionError } from '../../src/io/tensor-bridge.js';
+import { tempDir } from '../helpers.js';
 
 const GOLDEN = join(process.cwd(), 'test', 'golden', 'io');
 const UPDATE = process.env.TSGRAD_UPDATE_GOLDEN === '1';
-const tmp = () => mkdtempSync(join(tmpdir(), 'tsgrad-io-'));
+const tmp = () => tempDir('io');
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 interface Exp { metadata: Record<string, string> | null; order: string[]; tensors: Record<string, { dtype: string; shape: number[]; values: (number | string)[] }> }

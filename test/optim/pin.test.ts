@@ -3,8 +3,7 @@
 // checkpoints byte-identical, state dicts round-trip, thread-count changes stay correct, memory is reclaimed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import { Module } from '../../src/nn/module.js';
 import { crossEntropy } from '../../src/nn/functional-loss.js';
 import * as optim from '../../src/optim/index.js';
 import { pinStorage } from '../../src/optim/optimizer.js';
-import { withBackend } from '../helpers.js';
+import { tempDir, withBackend } from '../helpers.js';
 
 const isPinned = (t: Tensor) => kernelsOwning(t.storage.data as Float32Array) !== null;
 /** Whether this engine pins at all (shared memory available); tests of values run either way. */
@@ -141,7 +140,7 @@ describe('optim: pinned parameters and state', () => {
   }));
 
   it('safetensors and checkpoints of pinned parameters and state are byte-identical to unpinned ones', () => withBackend('wasm', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-pin-'));
+    const dir = tempDir('pin');
     const a = train('Adam', { lr: 1e-3 }, 2);
     const b = unpinned(() => train('Adam', { lr: 1e-3 }, 2));
     if (canPin()) assert.ok(isPinned(a.model.fc1.weight) && !isPinned(b.model.fc1.weight));
@@ -159,7 +158,7 @@ describe('optim: pinned parameters and state', () => {
   }));
 
   it('the async writers (streamed to disk) give the same bytes for pinned data', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-pin-'));
+    const dir = tempDir('pin');
     const { a, b } = withBackend('wasm', () => ({ a: train('SGD', { lr: 0.1, momentum: 0.9 }, 2), b: unpinned(() => train('SGD', { lr: 0.1, momentum: 0.9 }, 2)) }));
     for (const [name, x] of [['a', a], ['b', b]] as const) {
       await saveSafetensors(x.model, join(dir, `${name}.safetensors`));
