@@ -1,20 +1,23 @@
 // Timing of one training step from one or two builds (dist directories), for A/B comparisons:
 //   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
-//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <workload> <threads> <dist> --patch <file> <from> <to> [--patch ...]
+//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <workload> <threads> <dist> --patch <file> <from> <to> [--patch ...] [--blocks N]
 // After a warm-up of 200 steps and then up to 1500 within 2 s (V8 keeps optimising a step's JavaScript
-// for about 1000-1500 calls: see STEP_WARMUP in bench/run.ts), 9 blocks of 100 steps (with two builds in one process the blocks alternate A, B,
+// for about 1000-1500 calls: see STEP_WARMUP in bench/run.ts), 9 (--blocks) blocks of 100 steps (with two builds in one process the blocks alternate A, B,
 // order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
 // run alternately, since two worker pools in one process disturb each other). Prints the median ms per step.
 // With --patch, one copy of the build (in a temporary directory) has `from` replaced by `to` in <file>
 // (a path inside dist); `to` reads globalThis.__AB, false in A's blocks and true in B's, so both paths run
 // in one process with one pool. The host's slow spells last tens of seconds, longer than a process, so this
-// is the A/B that holds up for effects of a few percent (bench/RESULTS.md, stop 13). Also prints the median
-// over block pairs of B's time ÷ A's.
+// is the A/B that holds up: an A/A run's B ÷ A stays within ±1.5% with --blocks 30, ±6% with 9
+// (bench/RESULTS.md, stop 13). Also prints the median over block pairs of B's time ÷ A's.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { patchedDist } from './patched-dist.mjs';
 
 const argv = process.argv.slice(2);
+const bi = argv.indexOf('--blocks');
+const blocks = bi >= 0 ? Number(argv.splice(bi, 2)[1]) : 9;
+if (!(blocks >= 1)) throw new Error('step-ab: --blocks takes a positive count');
 const patches = [];
 for (let i = argv.indexOf('--patch'); i >= 0; i = argv.indexOf('--patch')) {
   if (i + 3 >= argv.length) throw new Error('step-ab: --patch takes <file> <from> <to>');
@@ -61,7 +64,7 @@ const warm = (side) => { const t0 = performance.now(); for (let i = 0; i < 200 |
 warm(A);
 if (B && !patches.length) warm(B);
 const times = { A: [], B: [] };
-for (let b = 0; b < 9; b++) {
+for (let b = 0; b < blocks; b++) {
   for (const k of !B ? ['A'] : b & 1 ? ['B', 'A'] : ['A', 'B']) {
     const t0 = performance.now();
     run(k === 'A' ? A : B, 100);
