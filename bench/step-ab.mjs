@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { patchedDist } from './patched-dist.mjs';
 
 const argv = process.argv.slice(2);
-const bi = argv.indexOf('--blocks');
-const blocks = bi >= 0 ? Number(argv.splice(bi, 2)[1]) : 9;
+const blocksAt = argv.indexOf('--blocks');
+const blocks = blocksAt >= 0 ? Number(argv.splice(blocksAt, 2)[1]) : 9;
 if (!(blocks >= 1)) throw new Error('step-ab: --blocks takes a positive count');
 const patches = [];
 for (let i = argv.indexOf('--patch'); i >= 0; i = argv.indexOf('--patch')) {
