@@ -188,7 +188,7 @@ function execute(root: Tensor, g: Tensor, opts: BackwardOptions, targets: Set<No
       passDepth--;
     }
     // The graph is freed: activations pinned for it move to ordinary arrays (src/autograd/pinned.ts).
-    if (passDepth === 0 && !opts.retainGraph) evictResident();
+    if (passDepth === 0 && !opts.retainGraph) evictResident(true);
   }
   return captured;
 }

@@ -5,9 +5,10 @@
 //   again. They stay pinned until the next backward pass (retainGraph false) ends, and then move to
 //   ordinary arrays: their Storage's `data` is replaced by a copy and the pinned block is reused. Until
 //   then, at most the backend's bound of pinned output bytes is alive; past it outputs are plain arrays.
+//   With a worker pool running, the copies wait for the pool's next GEMMs and run beside them.
 // Values never change when a Storage moves; code must read `storage.data` afresh rather than keep it.
 import { getBackend } from '../backend/index.js';
-import { CHECK_UNINIT, addEmptyCacheHook, recycleFloat32, takeFloat32 } from '../tensor/buffer-pool.js';
+import { CHECK_UNINIT, addEmptyCacheHook, recycleFloat32, setBesideJobWork, takeFloat32 } from '../tensor/buffer-pool.js';
 import { contiguousStrides, numel } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 
@@ -69,13 +70,40 @@ export function isResident(st: Storage): boolean {
 }
 
 /**
- * Moves a pinned activation into an ordinary array (a copy; the Storage keeps its values) and hands its
- * pinned block back for reuse. A Storage whose data something else replaced meanwhile (an optimizer
- * pinning a parameter into a block of its own) just gives the block back.
+ * Activations whose move out is deferred (evictStorage with a worker pool running), oldest first: the
+ * calling thread copies them while the pool's workers start on the next GEMM (runBesideJob), instead of
+ * while they wait. Until then they stay pinned and resident, values unchanged.
  */
-export function evictStorage(st: Storage): void {
+const deferred: { st: Storage; bytes: number }[] = [];
+const queued = new WeakSet<Storage>();
+let deferredBytes = 0;
+/** At most this many bytes wait to move (16 MB); past it the oldest move at once. */
+const DEFERRED_MAX_BYTES = 16 * 2 ** 20;
+/** Bytes moved beside one job: about 100 µs of copying, less than a split GEMM's half. */
+const BESIDE_JOB_BYTES = 2 ** 20;
+
+/**
+ * Moves a pinned activation into an ordinary array (a copy; the Storage keeps its values) and hands its
+ * pinned block back for reuse; with a worker pool running the move waits for the next pool job
+ * (`defer`). A Storage whose data something else replaced meanwhile (an optimizer pinning a parameter
+ * into a block of its own) just gives the block back.
+ */
+export function evictStorage(st: Storage, defer = poolRunning()): void {
   const view = resident.get(st);
   if (!view) return;
+  if (defer) {
+    if (queued.has(st)) return;
+    queued.add(st);
+    deferred.push({ st, bytes: view.byteLength });
+    deferredBytes += view.byteLength;
+    while (deferredBytes > DEFERRED_MAX_BYTES) { const old = moveOldest(); if (old) recycleFloat32(old); }
+    return;
+  }
+  recycleFloat32(moveOut(st, view));
+}
+
+/** Gives st an ordinary array with the values of its pinned `view`; returns the view, now unused, to recycle. */
+function moveOut(st: Storage, view: Float32Array): Float32Array {
   resident.delete(st);
   if (st.data === view) {
     // Without a pooled array, a fresh one copied by its constructor: about 10% faster than allocating it
@@ -84,15 +112,53 @@ export function evictStorage(st: Storage): void {
     if (a) a.set(view);
     st.data = a ?? new Float32Array(view);
   }
-  recycleFloat32(view);
+  return view;
 }
 
-/** evictStorage for every pinned activation. */
-export function evictResident(): void {
-  for (const st of [...resident.keys()]) evictStorage(st);
+/** Moves the oldest deferred activation out now; returns its pinned view to recycle (null: moved already). */
+function moveOldest(): Float32Array | null {
+  const { st, bytes } = deferred.shift()!;
+  queued.delete(st);
+  deferredBytes -= bytes;
+  const view = resident.get(st);
+  return view ? moveOut(st, view) : null;
 }
 
-addEmptyCacheHook(evictResident);
+/**
+ * The pool's beside-a-job work: moves deferred activations out, about BESIDE_JOB_BYTES of them. Their
+ * blocks are recycled only once the job has ended (the returned callback), since the job may be reading
+ * one of them (an activation the caller still uses) and a recycled block can be overwritten (NaN-filled
+ * under TSGRAD_CHECK_UNINIT).
+ */
+function moveSome(): (() => void) | null {
+  if (!deferred.length) return null;
+  const views: Float32Array[] = [];
+  let bytes = 0;
+  while (deferred.length && bytes < BESIDE_JOB_BYTES) {
+    bytes += deferred[0]!.bytes;
+    const view = moveOldest();
+    if (view) views.push(view);
+  }
+  return () => { for (const v of views) recycleFloat32(v); };
+}
+setBesideJobWork(moveSome);
+
+/** Whether a worker pool will run moveSome: moves are deferred only then. */
+function poolRunning(): boolean {
+  return getBackend().threadsRunning?.() ?? false;
+}
+
+/**
+ * evictStorage for every pinned activation: deferred when `defer` and a pool runs (the end of a backward
+ * pass), else at once, together with any deferred before (emptyCache, or a pool closed since).
+ */
+export function evictResident(defer = false): void {
+  const later = defer && poolRunning();
+  for (const st of [...resident.keys()]) evictStorage(st, later);
+  if (!later) while (deferred.length) { const view = moveOldest(); if (view) recycleFloat32(view); }
+}
+
+addEmptyCacheHook(() => evictResident());
 
 /** Float32 elements pinned as activations and not yet moved out; for tests. */
 export function residentFloats(): number {

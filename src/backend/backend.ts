@@ -106,6 +106,11 @@ export interface Backend {
   pinnedOutput(n: number, owner: object): Float32Array | null;
   /** Whether `data` is pinned memory of this backend (a view `pin` or `pinnedOutput` returned, or part of one). */
   isPinned(data: TypedArray): boolean;
+  /**
+   * Whether a worker pool is running, so work registered with setBesideJobWork (src/tensor/buffer-pool.ts)
+   * will run beside its jobs. Absent: no pool.
+   */
+  threadsRunning?(): boolean;
   /** Contiguous images (n, c, h, w) → columns (n, c·kh·kw, oh·ow), zeros where a window hangs over the border. */
   im2col(x: TypedArray, g: Conv2dGeom, out: TypedArray): void;
   /** The adjoint of im2col: columns summed back into images (n, c, h, w); out is overwritten. */

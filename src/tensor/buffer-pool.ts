@@ -81,6 +81,21 @@ export function setForeignPool(p: ForeignPool): void {
   foreign = p;
 }
 
+/** Work for the calling thread beside a pool job; returns what to do once the job has ended, if anything. */
+export type BesideJobWork = () => (() => void) | null;
+let besideJob: BesideJobWork | null = null;
+/**
+ * Registers work the calling thread may do while a worker pool's threads start on a job (autograd moves
+ * activations out of pinned memory there, see src/autograd/pinned.ts); the thread joins the job's
+ * chunks after it, so the work runs beside the workers instead of before or after them.
+ */
+export function setBesideJobWork(fn: BesideJobWork | null): void {
+  besideJob = fn;
+}
+/** Runs the registered beside-a-job work; a worker pool calls it after handing out a job, and the result after the job. */
+export function runBesideJob(): (() => void) | null {
+  return besideJob ? besideJob() : null;
+}
 const onEmptyCache: (() => void)[] = [];
 
 /** Registers work emptyCache does first (autograd moves pinned activations out, freeing their blocks). */

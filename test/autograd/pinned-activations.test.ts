@@ -5,7 +5,7 @@
 // synchronous training loop must not grow memory.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Tensor, emptyCache, getBackend, grad, manualSeed, noGrad, randn } from '../../src/index.js';
+import { type Tensor, emptyCache, getBackend, getNumThreads, grad, manualSeed, noGrad, randn, setNumThreads, threadsReady } from '../../src/index.js';
 import { PIN_MIN, residentFloats } from '../../src/autograd/pinned.js';
 import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { layerNorm, linear } from '../../src/nn/functional.js';
@@ -14,6 +14,15 @@ import { withBackend } from '../helpers.js';
 const pinned = (t: Tensor) => getBackend().isPinned(t.storage.data);
 const canPin = () => withBackend('wasm', () => getBackend().pin(new Float32Array(1024), {}) !== null);
 const snapshot = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
+/**
+ * Runs fn on 1 thread: with a worker pool running, backward defers moving activations out to the pool's
+ * next jobs (tested below), so the moment they move is exact only without one.
+ */
+function oneThread<T>(fn: () => T): T {
+  const prev = getNumThreads();
+  setNumThreads(1);
+  try { return fn(); } finally { setNumThreads(prev); }
+}
 
 /** A pre-LN transformer block (the benchmark's), returning its parameters and a step that keeps its intermediates. */
 function block(seed: number) {
@@ -40,7 +49,7 @@ function block(seed: number) {
 
 describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm memory here' }, () => {
   it('activations are pinned until backward ends, then move out with their values; user-held ones survive later steps', () => {
-    withBackend('wasm', () => {
+    oneThread(() => withBackend('wasm', () => {
       const { params, forward } = block(1);
       const out = forward();
       assert.ok(pinned(out.qkv) && pinned(out.att) && pinned(out.f), 'large activations made under grad mode are pinned');
@@ -61,11 +70,11 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
       kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} changed after later steps reused the blocks`));
       params.forEach((p, i) => assert.deepEqual(snapshot(p.grad!), grads[i], `the same step gives the same gradient ${i}`));
       assert.ok(params.filter((p) => p.numel() >= PIN_MIN).every(pinned), 'leaves that require grad are pinned when they enter a graph');
-    });
+    }));
   });
 
   it('an activation moves out as soon as the last node that saved it is released; unsaved ones when the pass ends', () => {
-    withBackend('wasm', () => {
+    oneThread(() => withBackend('wasm', () => {
       manualSeed(8);
       const a = randn([256, 256]).requiresGrad_(), w = randn([256, 256]).mul(0.05).requiresGrad_();
       const c = randn([256, 256]).requiresGrad_();
@@ -81,7 +90,7 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
       assert.ok(!pinned(y2), 'y2 moved out when the pass ended');
       assert.deepEqual(snapshot(y1), v1);
       assert.deepEqual(snapshot(y2), v2);
-    });
+    }));
   });
 
   it('gradients equal the js backend (no pinning there)', () => {
@@ -99,7 +108,7 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
   });
 
   it('retainGraph keeps activations pinned for the next pass; the last pass moves them; createGraph works on pinned ones', () => {
-    withBackend('wasm', () => {
+    oneThread(() => withBackend('wasm', () => {
       const { params, forward } = block(3);
       const { loss, att } = forward();
       loss.backward(undefined, { retainGraph: true });
@@ -118,7 +127,52 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
       const want = noGrad(() => x.pow(3).mul(36));
       const worst = Math.max(...snapshot(gg!).map((v, i) => Math.abs(v - (want.toTypedArray() as Float32Array)[i]!)));
       assert.ok(worst <= 1e-3, `second derivative off by ${worst}`);
-    });
+    }));
+  });
+
+  it('with a worker pool running, backward leaves the moves to the pool\'s next jobs, which make them with the values kept; emptyCache moves at once', async () => {
+    const prev = getNumThreads();
+    try {
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine
+      await withBackend('wasm', async () => {
+        emptyCache(); // nothing older waits to move
+        manualSeed(9);
+        const a = randn([256, 256]).requiresGrad_(), c = randn([256, 256]).requiresGrad_(), w = randn([256, 256]);
+        const y = a.mul(c); // saved by no node (mul saves its inputs, sum nothing): it waits for the pass to end
+        // A GEMM split across the pool (under noGrad: its output is no activation) reading y in place.
+        const readY = () => noGrad(() => snapshot(y.matmul(w)));
+        const wantY = readY();
+        y.sum().backward();
+        assert.ok(pinned(y), 'its move waits for a pool job');
+        // The next job moves y while it reads y: the block must not be recycled (NaN-filled under
+        // TSGRAD_CHECK_UNINIT) before the job ends.
+        assert.deepEqual(readY(), wantY, 'the job that moved y read its values');
+        assert.ok(!pinned(y), 'that job moved y out');
+
+        const { forward } = block(5);
+        const out = forward();
+        const kept = [out.qkv, out.att, out.x1, out.f];
+        const values = kept.map(snapshot);
+        out.loss.backward();
+        assert.ok(residentFloats() > 0 && kept.some(pinned), 'the moves wait for pool jobs');
+        kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values while waiting`));
+        for (let i = 0; i < 40 && residentFloats() > 0; i++) readY(); // ≈ 1 MB moves beside each job
+        assert.equal(residentFloats(), 0, 'the pool\'s jobs moved every activation out');
+        kept.forEach((t, i) => {
+          assert.ok(!pinned(t), `activation ${i} is an ordinary array`);
+          assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values`);
+        });
+        const again = forward();
+        again.loss.backward();
+        assert.ok(residentFloats() > 0);
+        emptyCache();
+        assert.equal(residentFloats(), 0, 'emptyCache moved the waiting ones out at once');
+        assert.ok(!pinned(again.att));
+      });
+    } finally {
+      setNumThreads(prev);
+    }
   });
 
   it('a synchronous training loop keeps pinned memory flat (temporaries of backward formulas are recycled too)', () => {

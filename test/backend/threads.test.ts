@@ -70,7 +70,11 @@ describe('backend/wasm: worker pool', () => {
     assert.ok(shared, 'the pool should still be running');
     // Count the C entries this thread computes in a 512³ GEMM: fewer than all means the worker did some.
     let entries = 0;
-    withExports(shared, (ex) => ({ sgemm: (...a) => { entries += a[2] * a[3]; ex.sgemm(...a); } }), () => {
+    const spies = (ex: Exports): Partial<Exports> => ({
+      sgemm: (...a) => { entries += a[2] * a[3]; ex.sgemm(...a); },
+      sgemmPacked: (...a) => { entries += a[3] * a[4]; ex.sgemmPacked(...a); },
+    });
+    withExports(shared, spies, () => {
       const a = rand([512, 512]), b = rand([512, 512]);
       let here = 512 * 512;
       for (let attempt = 0; attempt < 5 && here >= 512 * 512; attempt++) { // a worker that wakes late may find nothing left
@@ -100,6 +104,39 @@ describe('backend/wasm: worker pool', () => {
         for (let i = 0; i < ref[c]!.length; i++) {
           assert.ok(Math.abs(one[c]![i]! - ref[c]![i]!) <= 1e-4 * (1 + Math.abs(ref[c]![i]!)), `case ${c} [${i}] ${one[c]![i]} vs matmul+add ${ref[c]![i]}`);
         }
+      }
+    } finally {
+      setNumThreads(prev);
+    }
+  });
+
+  it('split GEMMs read one packed copy of the shared operand, for every transpose, and give the single-threaded result bit for bit', async () => {
+    const prev = getNumThreads();
+    try {
+      manualSeed(5);
+      // [M, K, N]: rows split (shared op(B)) with two K blocks and N off the 8-wide tile; columns split
+      // (shared op(A)) with M off the 4-high tile; a square-ish case. Each with A and/or B transposed.
+      const shapes = [[300, 300, 70], [50, 270, 333], [257, 64, 257]] as const;
+      const cases = shapes.flatMap(([M, K, N]) => [0, 1, 2, 3].map((t) => {
+        const a = t & 1 ? rand([K, M]).T : rand([M, K]), b = t & 2 ? rand([N, K]).T : rand([K, N]);
+        return [a, b] as const;
+      }));
+      const run = () => cases.map(([a, b]) => withBackendName('wasm', () => a.matmul(b).toFlatArray() as number[]));
+      setNumThreads(1);
+      const one = run();
+      setNumThreads(2);
+      if (!(await threadsReady())) return; // no worker threads on this engine
+      const shared = wasmBackend()!.threads.forWork(Infinity)!;
+      let packs = 0;
+      const two = withExports(shared, (ex) => ({ packPanels: (...a) => { packs++; ex.packPanels(...a); } }), run);
+      assert.ok(packs > 0, 'the split GEMMs should pack their shared operand once');
+      for (let c = 0; c < cases.length; c++) assert.deepEqual(two[c], one[c], `case ${c} (${shapes[c >> 2]}, transposes ${c & 3}): 2 threads differ from 1`);
+      const [a, b] = cases[0]!;
+      const ref = a.toFlatArray() as number[], bv = b.toFlatArray() as number[];
+      for (const [i, j] of [[0, 0], [299, 69], [137, 41]] as const) {
+        let v = 0;
+        for (let k = 0; k < 300; k++) v += ref[i * 300 + k]! * bv[k * 70 + j]!;
+        assert.ok(Math.abs(two[0]![i * 70 + j]! - v) <= 1e-4 * (1 + Math.abs(v)), `C[${i}, ${j}] ${two[0]![i * 70 + j]} vs ${v}`);
       }
     } finally {
       setNumThreads(prev);

@@ -29,6 +29,9 @@ const UNARY_CODES: Record<UnaryOp, number> = {
 export interface KernelExports {
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number, work: number, bias: number): void;
+  sgemmPacked(shape: number, transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number, work: number, bias: number, packed: number, packedIsB: number): void;
+  packPanels(shape: number, isB: number, trans: number, src: number, ld: number, K: number, len: number, dst: number, lo: number, hi: number): void;
   sgemmBatch(transA: number, transB: number, M: number, N: number, K: number, lda: number, ldb: number,
     ptrs: number, lo: number, hi: number, c: number, work: number): void;
   kernelBench(kc: number, reps: number, work: number, c: number): void;

@@ -13,16 +13,30 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
+import { runBesideJob } from '../../tensor/buffer-pool.js';
 import { MAP_ADAM, MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_LAYER_NORM, MAP_SGD, MAP_SOFTMAX, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
 const GEN = 0, READY = 2, KIND = 3, NEXT = 4, DONE = 5, FIRST = 6, END = 7, ARGS = 8;
 /**
- * Chunks per thread: more balances better on a busy machine, fewer repack the shared operand less (a
- * GEMM chunk packs the whole other operand). In wasm memory on 2 threads, 4 → 2 chunks per thread took
- * the speedup over 1 thread from 1.4-1.8x to 1.75-2.0x (64·256·784, 256·784·64, 512·128·512, 512·512·128).
+ * Chunks per thread: more balances better on a busy machine, fewer cost less per chunk. For a GEMM too
+ * large to pack its shared operand once (MAX_SHARED_PACK), each chunk packs the whole other operand: in
+ * wasm memory on 2 threads, 4 → 2 chunks per thread took the speedup over 1 thread from 1.4-1.8x to
+ * 1.75-2.0x (64·256·784, 256·784·64, 512·128·512, 512·512·128).
  */
 const CHUNKS_PER_THREAD = 2;
-const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3, JOB_CONV = 4;
+const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3, JOB_CONV = 4, JOB_PACK = 5;
+/**
+ * A split GEMM's shared operand (all of op(B) for row blocks of C, all of op(A) for column blocks) is
+ * packed once, by all threads, into a buffer the chunks then read, up to this many floats (16 MB);
+ * past it each chunk packs its own copy.
+ */
+const MAX_SHARED_PACK = 1 << 22;
+/**
+ * Chunks per thread of a GEMM whose shared operand is packed once: finer chunks then cost no repacking
+ * and balance the threads better. In the 2-thread transformer step (bench/step-ab.mjs, 30 blocks), 4
+ * against 2 measured B ÷ A 0.943 / 0.976, and 8 against 4 0.997 / 0.984.
+ */
+const SHARED_PACK_CHUNKS_PER_THREAD = 4;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
 
@@ -77,6 +91,7 @@ function runChunks(kind: number, ex: KernelExports, i32: Int32Array, f32: Float3
   if (kind === JOB_SGEMM_BATCH) runBatchChunks(ex, i32, first, end, work);
   else if (kind === JOB_MAP) runMapChunks(ex, i32, first, end);
   else if (kind === JOB_CONV) runConvChunks(ex, i32, first, end, work, index);
+  else if (kind === JOB_PACK) runPackChunks(ex, i32, first, end);
   else runSgemmChunks(ex, i32, f32, first, end, work);
 }
 
@@ -142,15 +157,30 @@ function runBatchChunks(ex: KernelExports, i32: Int32Array, first: number, end: 
   claimChunks(i32, first, end, chunk, nb, (lo, hi) => ex.sgemmBatch(tA, tB, M, N, K, lda, ldb, ptrs, lo, hi, c, work));
 }
 
-/** Runs chunks (row or column blocks of C) of a JOB_SGEMM. */
+/** Runs chunks (micro-panel ranges) of a JOB_PACK: a GEMM operand packed for the chunks of the next job. */
+function runPackChunks(ex: KernelExports, i32: Int32Array, first: number, end: number): void {
+  const shape = i32[ARGS]!, isB = i32[ARGS + 1]!, trans = i32[ARGS + 2]!, src = i32[ARGS + 3]!, ld = i32[ARGS + 4]!;
+  const K = i32[ARGS + 5]!, len = i32[ARGS + 6]!, dst = i32[ARGS + 7]!, chunk = i32[ARGS + 8]!, panels = i32[ARGS + 9]!;
+  claimChunks(i32, first, end, chunk, panels, (lo, hi) => ex.packPanels(shape, isB, trans, src, ld, K, len, dst, lo, hi));
+}
+
+/**
+ * Runs chunks (row or column blocks of C) of a JOB_SGEMM. With a packed operand (ARGS + 15, from the
+ * JOB_PACK before it, in tile shape ARGS + 16), the chunks read it instead of each packing its own.
+ */
 function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, first: number, end: number, work: number): void {
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const alpha = f32[ARGS + 5]!, a = i32[ARGS + 6]!, lda = i32[ARGS + 7]!, b = i32[ARGS + 8]!, ldb = i32[ARGS + 9]!;
   const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!, bias = i32[ARGS + 14]!;
+  const packed = i32[ARGS + 15]!, shape = i32[ARGS + 16]!;
   const byRows = M >= N;
   claimChunks(i32, first, end, chunk, byRows ? M : N, (lo, hi) => {
-    if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work, bias);
-    else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, beta, c + 4 * lo, ldc, work, bias && bias + 4 * lo);
+    const aLo = a + 4 * (tA ? lo : lo * lda), bLo = b + 4 * (tB ? lo * ldb : lo), biasLo = bias && bias + 4 * lo;
+    if (packed) {
+      if (byRows) ex.sgemmPacked(shape, tA, tB, hi - lo, N, K, alpha, aLo, lda, 0, ldb, beta, c + 4 * lo * ldc, ldc, work, bias, packed, 1);
+      else ex.sgemmPacked(shape, tA, tB, M, hi - lo, K, alpha, 0, lda, bLo, ldb, beta, c + 4 * lo, ldc, work, biasLo, packed, 0);
+    } else if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, aLo, lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work, bias);
+    else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, bLo, ldb, beta, c + 4 * lo, ldc, work, biasLo);
   });
 }
 
@@ -192,6 +222,9 @@ export class WasmThreadPool implements KernelSplitter {
   private readonly workers: PoolWorker[] = [];
   private readonly canBlock: boolean;
   private closed = false;
+  /** The shared packed operand's buffer (packShared): byte offset and size in floats; grows, never shrinks. */
+  private packPtr = 0;
+  private packFloats = 0;
 
   constructor(private readonly kernels: WasmKernels, spawn: SpawnWorker, opts: PoolOptions) {
     if (!kernels.shared) throw new Error('WasmThreadPool: the kernels must be loaded with { shared: true }');
@@ -231,15 +264,50 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const i32 = this.i32, f32 = this.f32;
-    const dim = M >= N ? M : N;
-    const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * CHUNKS_PER_THREAD) / SPLIT_ALIGN) * SPLIT_ALIGN);
+    const byRows = M >= N, dim = byRows ? M : N;
+    const shape = this.kernels.exports.getTileShape();
+    const width = byRows ? (shape === 1 ? 16 : 8) : (shape === 1 ? 2 : 4); // the shared operand's panel width
+    const shareable = K > 0 && alpha !== 0 && K * Math.ceil((byRows ? N : M) / width) * width <= MAX_SHARED_PACK;
+    const perThread = shareable ? SHARED_PACK_CHUNKS_PER_THREAD : CHUNKS_PER_THREAD;
+    const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * perThread) / SPLIT_ALIGN) * SPLIT_ALIGN);
+    const packed = shareable && Math.ceil(dim / chunk) > 1 ? this.packShared(shape, byRows ? 1 : 0, width, transA, transB, M, N, K, a, lda, b, ldb) : 0;
     const { first, end } = this.begin(JOB_SGEMM, Math.ceil(dim / chunk));
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
     f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk; i32[ARGS + 14] = bias;
+    i32[ARGS + 15] = packed; i32[ARGS + 16] = shape;
     this.publish(first, end);
+    const after = runBesideJob();
     runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
     this.join(end);
+    after?.();
+  }
+
+  /**
+   * Packs the operand every chunk of a split GEMM reads (all of op(B) for row blocks of C, all of op(A)
+   * for column blocks) into the pool's pack buffer, as a job of its own across the threads; returns the
+   * buffer's byte offset, or 0 when memory for it cannot be had (each chunk then packs its own).
+   */
+  private packShared(shape: number, isB: number, width: number, transA: number, transB: number, M: number, N: number, K: number,
+    a: number, lda: number, b: number, ldb: number): number {
+    const len = isB ? N : M, panels = Math.ceil(len / width);
+    const floats = K * panels * width;
+    if (floats > this.packFloats) {
+      if (this.packPtr) this.kernels.free(this.packPtr);
+      this.packPtr = this.packFloats = 0;
+      try { this.packPtr = this.kernels.alloc(floats); } catch { return 0; } // memory.grow refused by the engine
+      this.packFloats = floats;
+    }
+    const i32 = this.i32;
+    const chunk = Math.max(1, Math.ceil(panels / (this.threads * CHUNKS_PER_THREAD)));
+    const { first, end } = this.begin(JOB_PACK, Math.ceil(panels / chunk));
+    i32[ARGS] = shape; i32[ARGS + 1] = isB; i32[ARGS + 2] = isB ? transB : transA; i32[ARGS + 3] = isB ? b : a;
+    i32[ARGS + 4] = isB ? ldb : lda; i32[ARGS + 5] = K; i32[ARGS + 6] = len; i32[ARGS + 7] = this.packPtr;
+    i32[ARGS + 8] = chunk; i32[ARGS + 9] = panels;
+    this.publish(first, end);
+    runPackChunks(this.kernels.exports, i32, first, end);
+    this.join(end);
+    return this.packPtr;
   }
 
   /**
@@ -260,8 +328,10 @@ export class WasmThreadPool implements KernelSplitter {
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
     this.publish(first, end);
+    const after = runBesideJob();
     runBatchChunks(ex, i32, first, end, this.kernels.workspaces[0]!);
     this.join(end);
+    after?.();
   }
 
   /**
@@ -370,6 +440,8 @@ export class WasmThreadPool implements KernelSplitter {
     if (this.closed) return;
     this.closed = true;
     this.kernels.setSplitter(null);
+    if (this.packPtr) this.kernels.free(this.packPtr);
+    this.packPtr = this.packFloats = 0;
     Atomics.add(this.i32, GEN, 1);
     this.i32[KIND] = JOB_EXIT;
     Atomics.add(this.i32, GEN, 1);

@@ -148,6 +148,11 @@ export class ThreadedGemm {
     return n < this.minElements ? null : this.forWork(Infinity);
   }
 
+  /** Whether a pool with workers is up and taking jobs. */
+  get running(): boolean {
+    return !!this.pool?.isReady && this.pool.threads > 1;
+  }
+
   /** The current shared-memory instance, if one exists (never creates one). */
   get sharedKernels(): WasmKernels | null {
     return this.kernels;

@@ -229,6 +229,10 @@ export class WasmBackend extends JsBackend {
     return view;
   }
 
+  threadsRunning(): boolean {
+    return this.threads.running;
+  }
+
   override isPinned(data: TypedArray): boolean {
     return isF32(data) && kernelsOwning(data) !== null;
   }

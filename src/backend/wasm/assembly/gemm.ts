@@ -248,28 +248,69 @@ function scaleC(c: usize, ldc: i32, m: i32, n: i32, beta: f32): void {
  */
 export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                       a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize): void {
+  gemm(tileShape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, 0, 0, 0);
+}
+
+/**
+ * sgemm with one operand packed beforehand by packPanels (with the same `shape`): all of op(B) when
+ * packedIsB (b and ldb are then unused), else all of op(A) (a and lda unused). The worker pool packs the
+ * operand that every chunk of a split GEMM reads once, across its threads, instead of once per chunk: a
+ * row block of C reads all of op(B), a column block all of op(A).
+ */
+export function sgemmPacked(shape: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+                            a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize,
+                            packed: usize, packedIsB: i32): void {
+  gemm(shape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, packed, packedIsB, 1);
+}
+
+/**
+ * Packs micro-panels lo..hi−1 of a whole operand for sgemmPacked: op(B) (K x len, NR-column panels) when
+ * isB, else op(A) (len x K, MR-row panels), for every K block. Panel p of the K block starting at pc
+ * (kc rows) sits at dst + (pc·pad + p·R·kc)·4 bytes, R the panel width and pad = len rounded up to R, so
+ * the panels of one K block are contiguous, in the order gemm's inner loops read them.
+ */
+export function packPanels(shape: i32, isB: i32, trans: i32, src: usize, ld: i32, K: i32, len: i32, dst: usize, lo: i32, hi: i32): void {
+  const r = isB ? (shape == 1 ? 16 : 8) : (shape == 1 ? 2 : 4);
+  const pad = (len + r - 1) / r * r;
+  const i0 = lo * r, i1 = min(len, hi * r);
+  if (i1 <= i0) return;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const d = dst + (<usize>(pc * pad + i0 * kc) << 2);
+    if (isB) packB(src, ld, trans, pc, i0, kc, i1 - i0, r, d);
+    else packA(src, ld, trans, i0, pc, i1 - i0, kc, r, d);
+  }
+}
+
+// The GEMM loops. packed != 0: op(B) (packedIsB) or op(A) is already in packPanels' layout there.
+function gemm(shape: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+              a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize,
+              packed: usize, packedIsB: i32, hasPacked: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
     scaleC(c, ldc, M, N, beta);
     if (bias != 0) addRows(c, ldc, M, N, bias);
     return;
   }
-  const shape = tileShape;
   const mr = shape == 1 ? 2 : 4;
   const nr = shape == 1 ? 16 : 8;
-  const pA = work;
-  const pB = work + (<usize>(MC * KC) << 2);
-  const tile = pB + (<usize>(KC * (NC + 16)) << 2);
+  const preA = hasPacked != 0 && packedIsB == 0, preB = hasPacked != 0 && packedIsB != 0;
+  const mpad = (M + mr - 1) / mr * mr, npad = (N + nr - 1) / nr * nr;
+  const tile = work + (<usize>(MC * KC + KC * (NC + 16)) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const betaEff: f32 = pc == 0 ? beta : 1;
       const biasK: usize = pc == 0 ? bias : 0;
-      packB(b, ldb, transB, pc, jc, kc, nc, nr, pB);
+      let pB = work + (<usize>(MC * KC) << 2);
+      if (preB) pB = packed + (<usize>(pc * npad + jc * kc) << 2);
+      else packB(b, ldb, transB, pc, jc, kc, nc, nr, pB);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        packA(a, lda, transA, ic, pc, mc, kc, mr, pA);
+        let pA = work;
+        if (preA) pA = packed + (<usize>(pc * mpad + ic * kc) << 2);
+        else packA(a, lda, transA, ic, pc, mc, kc, mr, pA);
         for (let jr = 0; jr < nc; jr += nr) {
           const nrr = min(nr, nc - jr);
           const pbj = pB + (<usize>(jr * kc) << 2);
@@ -309,7 +350,7 @@ export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda
   const mn4 = <usize>M * <usize>N << 2;
   for (let i = lo; i < hi; i++) {
     const p = ptrs + (<usize>i << 3);
-    sgemm(transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work, 0);
+    gemm(tileShape, transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work, 0, 0, 0, 0);
   }
 }
 

@@ -1,5 +1,5 @@
 // Entry point of the wasm kernel module: every export the TypeScript loader (../kernels.ts) calls.
-export { sgemm, sgemmBatch, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
+export { sgemm, sgemmPacked, packPanels, sgemmBatch, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
 export { binary, binaryScalar, binaryBcast, unary, sumRows, sumMid, maxRows, softmaxRows, softmaxBackwardRows, sgdStep, adamStep, layerNormRows, layerNormBackwardRows, gatherStrided4, scatterStrided4 } from './elementwise';
 export { im2col, col2im, conv2dForward, conv2dBackward, maxPool2d, maxPool2dBackward } from './conv';
 
