@@ -92,7 +92,7 @@ let besideJob: BesideJobWork | null = null;
 export function setBesideJobWork(fn: BesideJobWork | null): void {
   besideJob = fn;
 }
-/** Runs the registered beside-a-job work; a worker pool calls it after handing out a job, and the result after the job. */
+/** Runs the registered beside-a-job work; a worker pool calls it after handing out a GEMM or conv job, and the result after the job. */
 export function runBesideJob(): (() => void) | null {
   return besideJob ? besideJob() : null;
 }

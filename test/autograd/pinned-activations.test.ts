@@ -149,6 +149,14 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
         // TSGRAD_CHECK_UNINIT) before the job ends.
         assert.deepEqual(readY(), wantY, 'the job that moved y read its values');
         assert.ok(!pinned(y), 'that job moved y out');
+        // A move waits for the pool's jobs until the next pass ends at most (a conv step has no GEMM job).
+        const y2 = a.mul(c), v2 = snapshot(y2);
+        y2.sum().backward();
+        assert.ok(pinned(y2), 'y2 waits for a pool job');
+        const z = randn([8]).requiresGrad_();
+        z.sum().backward(); // a pass with no pool job
+        assert.ok(!pinned(y2), 'the next pass moved y2 out at its end');
+        assert.deepEqual(snapshot(y2), v2);
 
         const { forward } = block(5);
         const out = forward();

@@ -13,6 +13,8 @@
 // Workers poll GEN for spinMicros after a job (dispatch ≈ 1 µs when busy), then sleep in Atomics.wait;
 // callers prewake() them before copying operands in, so the wake-up overlaps the copies.
 // Until every worker has instantiated the module (READY), calls run single-threaded instead of waiting.
+// After publishing a GEMM or conv job the caller first does any work registered with setBesideJobWork
+// (src/tensor/buffer-pool.ts: autograd's deferred copies), then claims chunks: the workers start meanwhile.
 import { runBesideJob } from '../../tensor/buffer-pool.js';
 import { MAP_ADAM, MAP_BCAST, MAP_BINARY, MAP_BINARY_SCALAR, MAP_GATHER, MAP_LAYER_NORM, MAP_SGD, MAP_SOFTMAX, MAP_UNARY, bitsToF32, type ConvJob, type KernelSplitter, type KernelExports, type WasmKernels } from './kernels.js';
 
@@ -392,8 +394,10 @@ export class WasmThreadPool implements KernelSplitter {
     i32[ARGS + 10] = job.colsStride; i32[ARGS + 11] = job.dwStride; i32[ARGS + 12] = job.dbStride; i32[ARGS + 13] = job.n;
     i32[ARGS + 14] = chunk;
     this.publish(first, end);
+    const after = runBesideJob();
     runConvChunks(ex, i32, first, end, work, 0);
     this.join(end);
+    after?.();
   }
 
   /**
