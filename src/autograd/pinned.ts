@@ -99,7 +99,7 @@ export function evictStorage(st: Storage, defer = poolRunning()): void {
     queued.add(st);
     deferred.push({ st, bytes: view.byteLength, pass: passes });
     deferredBytes += view.byteLength;
-    while (deferredBytes > DEFERRED_MAX_BYTES) { const old = moveOldest(); if (old) recycleFloat32(old); }
+    while (deferredBytes > DEFERRED_MAX_BYTES) moveOldestNow();
     return;
   }
   recycleFloat32(moveOut(st, view));
@@ -125,6 +125,12 @@ function moveOldest(): Float32Array | null {
   deferredBytes -= bytes;
   const view = resident.get(st);
   return view ? moveOut(st, view) : null;
+}
+
+/** moveOldest, its block recycled at once. */
+function moveOldestNow(): void {
+  const view = moveOldest();
+  if (view) recycleFloat32(view);
 }
 
 /**
@@ -160,10 +166,7 @@ function poolRunning(): boolean {
  */
 export function evictResident(defer = false): void {
   const later = defer && poolRunning();
-  while (deferred.length && (!later || deferred[0]!.pass < passes)) {
-    const view = moveOldest();
-    if (view) recycleFloat32(view);
-  }
+  while (deferred.length && (!later || deferred[0]!.pass < passes)) moveOldestNow();
   for (const st of [...resident.keys()]) evictStorage(st, later);
   if (later) passes++;
 }

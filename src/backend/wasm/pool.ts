@@ -266,33 +266,46 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const i32 = this.i32, f32 = this.f32;
-    const byRows = M >= N, dim = byRows ? M : N;
+    const byRows = M >= N, dim = byRows ? M : N, len = byRows ? N : M;
+    // The shared operand: op(B) (NR-column panels) for row blocks of C, op(A) (MR-row panels) for column blocks.
     const shape = this.kernels.exports.getTileShape();
-    const width = byRows ? (shape === 1 ? 16 : 8) : (shape === 1 ? 2 : 4); // the shared operand's panel width
-    const shareable = K > 0 && alpha !== 0 && K * Math.ceil((byRows ? N : M) / width) * width <= MAX_SHARED_PACK;
+    const width = byRows ? (shape === 1 ? 16 : 8) : (shape === 1 ? 2 : 4);
+    const panels = Math.ceil(len / width);
+    const shareable = K > 0 && alpha !== 0 && K * panels * width <= MAX_SHARED_PACK;
     const perThread = shareable ? SHARED_PACK_CHUNKS_PER_THREAD : CHUNKS_PER_THREAD;
     const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * perThread) / SPLIT_ALIGN) * SPLIT_ALIGN);
-    const packed = shareable && Math.ceil(dim / chunk) > 1 ? this.packShared(shape, byRows ? 1 : 0, width, transA, transB, M, N, K, a, lda, b, ldb) : 0;
-    const { first, end } = this.begin(JOB_SGEMM, Math.ceil(dim / chunk));
+    const chunks = Math.ceil(dim / chunk);
+    const packed = shareable && chunks > 1
+      ? this.packShared(shape, byRows ? 1 : 0, byRows ? transB : transA, byRows ? b : a, byRows ? ldb : lda, K, len, panels, width) : 0;
+    const { first, end } = this.begin(JOB_SGEMM, chunks);
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
     f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk; i32[ARGS + 14] = bias;
     i32[ARGS + 15] = packed; i32[ARGS + 16] = shape;
+    this.runBeside(first, end, () => runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!));
+  }
+
+  /**
+   * Publishes the job written into the control block, does the beside-a-job work (setBesideJobWork) while
+   * the workers start on it, runs the caller's own chunks (`mine`), waits for the job to end, then
+   * finishes the beside-a-job work.
+   */
+  private runBeside(first: number, end: number, mine: () => void): void {
     this.publish(first, end);
     const after = runBesideJob();
-    runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!);
+    mine();
     this.join(end);
     after?.();
   }
 
   /**
-   * Packs the operand every chunk of a split GEMM reads (all of op(B) for row blocks of C, all of op(A)
-   * for column blocks) into the pool's pack buffer, as a job of its own across the threads; returns the
-   * buffer's byte offset, or 0 when memory for it cannot be had (each chunk then packs its own).
+   * Packs the operand every chunk of a split GEMM reads (op(X), X at byte offset `src` with leading
+   * dimension ld, `len` × K or K × `len`, in `panels` panels of `width`) into the pool's pack buffer, as a
+   * job of its own across the threads; returns the buffer's byte offset, or 0 when memory for it cannot be
+   * had (each chunk then packs its own).
    */
-  private packShared(shape: number, isB: number, width: number, transA: number, transB: number, M: number, N: number, K: number,
-    a: number, lda: number, b: number, ldb: number): number {
-    const len = isB ? N : M, panels = Math.ceil(len / width);
+  private packShared(shape: number, isB: number, trans: number, src: number, ld: number, K: number, len: number,
+    panels: number, width: number): number {
     const floats = K * panels * width;
     if (floats > this.packFloats) {
       if (this.packPtr) this.kernels.free(this.packPtr);
@@ -303,8 +316,8 @@ export class WasmThreadPool implements KernelSplitter {
     const i32 = this.i32;
     const chunk = Math.max(1, Math.ceil(panels / (this.threads * CHUNKS_PER_THREAD)));
     const { first, end } = this.begin(JOB_PACK, Math.ceil(panels / chunk));
-    i32[ARGS] = shape; i32[ARGS + 1] = isB; i32[ARGS + 2] = isB ? transB : transA; i32[ARGS + 3] = isB ? b : a;
-    i32[ARGS + 4] = isB ? ldb : lda; i32[ARGS + 5] = K; i32[ARGS + 6] = len; i32[ARGS + 7] = this.packPtr;
+    i32[ARGS] = shape; i32[ARGS + 1] = isB; i32[ARGS + 2] = trans; i32[ARGS + 3] = src;
+    i32[ARGS + 4] = ld; i32[ARGS + 5] = K; i32[ARGS + 6] = len; i32[ARGS + 7] = this.packPtr;
     i32[ARGS + 8] = chunk; i32[ARGS + 9] = panels;
     this.publish(first, end);
     runPackChunks(this.kernels.exports, i32, first, end);
@@ -329,11 +342,7 @@ export class WasmThreadPool implements KernelSplitter {
     const { first, end } = this.begin(JOB_SGEMM_BATCH, Math.ceil(nb / chunk));
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
-    this.publish(first, end);
-    const after = runBesideJob();
-    runBatchChunks(ex, i32, first, end, this.kernels.workspaces[0]!);
-    this.join(end);
-    after?.();
+    this.runBeside(first, end, () => runBatchChunks(ex, i32, first, end, this.kernels.workspaces[0]!));
   }
 
   /**
@@ -393,11 +402,7 @@ export class WasmThreadPool implements KernelSplitter {
     i32[ARGS + 5] = job.flags; i32[ARGS + 6] = job.out; i32[ARGS + 7] = job.dw; i32[ARGS + 8] = job.db; i32[ARGS + 9] = job.cols;
     i32[ARGS + 10] = job.colsStride; i32[ARGS + 11] = job.dwStride; i32[ARGS + 12] = job.dbStride; i32[ARGS + 13] = job.n;
     i32[ARGS + 14] = chunk;
-    this.publish(first, end);
-    const after = runBesideJob();
-    runConvChunks(ex, i32, first, end, work, 0);
-    this.join(end);
-    after?.();
+    this.runBeside(first, end, () => runConvChunks(ex, i32, first, end, work, 0));
   }
 
   /**
