@@ -13,6 +13,12 @@ const TILE_FLOATS: i32 = 64; // scratch for a partial edge tile (MR·NR ≤ 64)
 let tileShape: i32 = ASC_FEATURE_RELAXED_SIMD ? 0 : 1; // measured: 2x16 is ~4% faster without FMA
 
 export function setTileShape(shape: i32): void { tileShape = shape; }
+
+// The micro-tile's rows (MR, the width of op(A)'s packed panels) and columns (NR, op(B)'s) for a shape.
+// @ts-ignore: decorator
+@inline function tileRows(shape: i32): i32 { return shape == 1 ? 2 : 4; }
+// @ts-ignore: decorator
+@inline function tileCols(shape: i32): i32 { return shape == 1 ? 16 : 8; }
 export function getTileShape(): i32 { return tileShape; }
 
 /** Floats of workspace one thread needs: packed A block + packed B block + edge tile. */
@@ -248,7 +254,7 @@ function scaleC(c: usize, ldc: i32, m: i32, n: i32, beta: f32): void {
  */
 export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                       a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize): void {
-  gemm(tileShape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, 0, 0, 0);
+  gemm(tileShape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, 0, 0);
 }
 
 /**
@@ -260,7 +266,7 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
 export function sgemmPacked(shape: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                             a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize,
                             packed: usize, packedIsB: i32): void {
-  gemm(shape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, packed, packedIsB, 1);
+  gemm(shape, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias, packed, packedIsB);
 }
 
 /**
@@ -270,7 +276,7 @@ export function sgemmPacked(shape: i32, transA: i32, transB: i32, M: i32, N: i32
  * the panels of one K block are contiguous, in the order gemm's inner loops read them.
  */
 export function packPanels(shape: i32, isB: i32, trans: i32, src: usize, ld: i32, K: i32, len: i32, dst: usize, lo: i32, hi: i32): void {
-  const r = isB ? (shape == 1 ? 16 : 8) : (shape == 1 ? 2 : 4);
+  const r = isB ? tileCols(shape) : tileRows(shape);
   const pad = (len + r - 1) / r * r;
   const i0 = lo * r, i1 = min(len, hi * r);
   if (i1 <= i0) return;
@@ -282,19 +288,20 @@ export function packPanels(shape: i32, isB: i32, trans: i32, src: usize, ld: i32
   }
 }
 
-// The GEMM loops. packed != 0: op(B) (packedIsB) or op(A) is already in packPanels' layout there.
+// The GEMM loops. packed != 0: op(B) (packedIsB) or op(A) is already in packPanels' layout there (a
+// block of the memory, so never at offset 0).
 function gemm(shape: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
               a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize,
-              packed: usize, packedIsB: i32, hasPacked: i32): void {
+              packed: usize, packedIsB: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
     scaleC(c, ldc, M, N, beta);
     if (bias != 0) addRows(c, ldc, M, N, bias);
     return;
   }
-  const mr = shape == 1 ? 2 : 4;
-  const nr = shape == 1 ? 16 : 8;
-  const preA = hasPacked != 0 && packedIsB == 0, preB = hasPacked != 0 && packedIsB != 0;
+  const mr = tileRows(shape);
+  const nr = tileCols(shape);
+  const preA = packed != 0 && packedIsB == 0, preB = packed != 0 && packedIsB != 0;
   const mpad = (M + mr - 1) / mr * mr, npad = (N + nr - 1) / nr * nr;
   const tile = work + (<usize>(MC * KC + KC * (NC + 16)) << 2);
   for (let jc = 0; jc < N; jc += NC) {
@@ -350,7 +357,7 @@ export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda
   const mn4 = <usize>M * <usize>N << 2;
   for (let i = lo; i < hi; i++) {
     const p = ptrs + (<usize>i << 3);
-    gemm(tileShape, transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work, 0, 0, 0, 0);
+    gemm(tileShape, transA, transB, M, N, K, 1, <usize>load<i32>(p), lda, <usize>load<i32>(p, 4), ldb, 0, c + <usize>i * mn4, N, work, 0, 0, 0);
   }
 }
 
@@ -360,8 +367,8 @@ export function sgemmBatch(transA: i32, transB: i32, M: i32, N: i32, K: i32, lda
  */
 export function kernelBench(kc: i32, reps: i32, work: usize, c: usize): void {
   const shape = tileShape;
-  const mr = shape == 1 ? 2 : 4;
-  const nr = shape == 1 ? 16 : 8;
+  const mr = tileRows(shape);
+  const nr = tileCols(shape);
   const pb = work + (<usize>(kc * mr) << 2);
   const tile = pb + (<usize>(kc * nr) << 2);
   for (let r = 0; r < reps; r++) {
