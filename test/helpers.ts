@@ -4,7 +4,7 @@ import { after, before, describe } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Tensor, getBackend, listBackends, setBackend } from '../src/index.js';
+import { type Tensor, getBackend, getNumThreads, listBackends, setBackend, setNumThreads, threadsReady } from '../src/index.js';
 
 /** Backends under test: TSGRAD_BACKENDS=js,wasm limits them; default is every registered backend. */
 export function backendsUnderTest(): string[] {
@@ -35,6 +35,22 @@ export function withBackend<T>(name: string, fn: () => T): T {
   const prev = getBackend().name;
   setBackend(name);
   try { return fn(); } finally { setBackend(prev); }
+}
+
+/**
+ * Runs fn on a worker pool of n threads (once its workers are ready), then restores the thread count.
+ * Where no worker can start, fn does not run; returns whether it ran.
+ */
+export async function onThreads(n: number, fn: () => void | Promise<void>): Promise<boolean> {
+  const prev = getNumThreads();
+  try {
+    setNumThreads(n);
+    if (!(await threadsReady())) return false;
+    await fn();
+    return true;
+  } finally {
+    setNumThreads(prev);
+  }
 }
 
 type Nested = number | boolean | Nested[];

@@ -5,11 +5,11 @@
 // synchronous training loop must not grow memory.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Tensor, emptyCache, getBackend, getNumThreads, grad, manualSeed, noGrad, randn, setNumThreads, threadsReady } from '../../src/index.js';
+import { type Tensor, emptyCache, getBackend, getNumThreads, grad, manualSeed, noGrad, randn, setNumThreads } from '../../src/index.js';
 import { PIN_MIN, residentFloats } from '../../src/autograd/pinned.js';
 import type { WasmBackend } from '../../src/backend/wasm/wasm-backend.js';
 import { layerNorm, linear } from '../../src/nn/functional.js';
-import { withBackend } from '../helpers.js';
+import { onThreads, withBackend } from '../helpers.js';
 
 const pinned = (t: Tensor) => getBackend().isPinned(t.storage.data);
 const canPin = () => withBackend('wasm', () => getBackend().pin(new Float32Array(1024), {}) !== null);
@@ -131,56 +131,49 @@ describe('autograd/pinned outputs [wasm]', { skip: !canPin() && 'no shared wasm 
   });
 
   it('with a worker pool running, backward leaves the moves to the pool\'s next jobs, which make them with the values kept; emptyCache moves at once', async () => {
-    const prev = getNumThreads();
-    try {
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine
-      await withBackend('wasm', async () => {
-        emptyCache(); // nothing older waits to move
-        manualSeed(9);
-        const a = randn([256, 256]).requiresGrad_(), c = randn([256, 256]).requiresGrad_(), w = randn([256, 256]);
-        const y = a.mul(c); // saved by no node (mul saves its inputs, sum nothing): it waits for the pass to end
-        // A GEMM split across the pool (under noGrad: its output is no activation) reading y in place.
-        const readY = () => noGrad(() => snapshot(y.matmul(w)));
-        const wantY = readY();
-        y.sum().backward();
-        assert.ok(pinned(y), 'its move waits for a pool job');
-        // The next job moves y while it reads y: the block must not be recycled (NaN-filled under
-        // TSGRAD_CHECK_UNINIT) before the job ends.
-        assert.deepEqual(readY(), wantY, 'the job that moved y read its values');
-        assert.ok(!pinned(y), 'that job moved y out');
-        // A move waits for the pool's jobs until the next pass ends at most (a conv step has no GEMM job).
-        const y2 = a.mul(c), v2 = snapshot(y2);
-        y2.sum().backward();
-        assert.ok(pinned(y2), 'y2 waits for a pool job');
-        const z = randn([8]).requiresGrad_();
-        z.sum().backward(); // a pass with no pool job
-        assert.ok(!pinned(y2), 'the next pass moved y2 out at its end');
-        assert.deepEqual(snapshot(y2), v2);
+    await onThreads(2, () => withBackend('wasm', () => {
+      emptyCache(); // nothing older waits to move
+      manualSeed(9);
+      const a = randn([256, 256]).requiresGrad_(), c = randn([256, 256]).requiresGrad_(), w = randn([256, 256]);
+      const y = a.mul(c); // saved by no node (mul saves its inputs, sum nothing): it waits for the pass to end
+      // A GEMM split across the pool (under noGrad: its output is no activation) reading y in place.
+      const readY = () => noGrad(() => snapshot(y.matmul(w)));
+      const wantY = readY();
+      y.sum().backward();
+      assert.ok(pinned(y), 'its move waits for a pool job');
+      // The next job moves y while it reads y: the block must not be recycled (NaN-filled under
+      // TSGRAD_CHECK_UNINIT) before the job ends.
+      assert.deepEqual(readY(), wantY, 'the job that moved y read its values');
+      assert.ok(!pinned(y), 'that job moved y out');
+      // A move waits for the pool's jobs until the next pass ends at most (a conv step has no GEMM job).
+      const y2 = a.mul(c), v2 = snapshot(y2);
+      y2.sum().backward();
+      assert.ok(pinned(y2), 'y2 waits for a pool job');
+      const z = randn([8]).requiresGrad_();
+      z.sum().backward(); // a pass with no pool job
+      assert.ok(!pinned(y2), 'the next pass moved y2 out at its end');
+      assert.deepEqual(snapshot(y2), v2);
 
-        const { forward } = block(5);
-        const out = forward();
-        const kept = [out.qkv, out.att, out.x1, out.f];
-        const values = kept.map(snapshot);
-        out.loss.backward();
-        assert.ok(residentFloats() > 0 && kept.some(pinned), 'the moves wait for pool jobs');
-        kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values while waiting`));
-        for (let i = 0; i < 40 && residentFloats() > 0; i++) readY(); // ≈ 1 MB moves beside each job
-        assert.equal(residentFloats(), 0, 'the pool\'s jobs moved every activation out');
-        kept.forEach((t, i) => {
-          assert.ok(!pinned(t), `activation ${i} is an ordinary array`);
-          assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values`);
-        });
-        const again = forward();
-        again.loss.backward();
-        assert.ok(residentFloats() > 0);
-        emptyCache();
-        assert.equal(residentFloats(), 0, 'emptyCache moved the waiting ones out at once');
-        assert.ok(!pinned(again.att));
+      const { forward } = block(5);
+      const out = forward();
+      const kept = [out.qkv, out.att, out.x1, out.f];
+      const values = kept.map(snapshot);
+      out.loss.backward();
+      assert.ok(residentFloats() > 0 && kept.some(pinned), 'the moves wait for pool jobs');
+      kept.forEach((t, i) => assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values while waiting`));
+      for (let i = 0; i < 40 && residentFloats() > 0; i++) readY(); // ≈ 1 MB moves beside each job
+      assert.equal(residentFloats(), 0, 'the pool\'s jobs moved every activation out');
+      kept.forEach((t, i) => {
+        assert.ok(!pinned(t), `activation ${i} is an ordinary array`);
+        assert.deepEqual(snapshot(t), values[i], `activation ${i} kept its values`);
       });
-    } finally {
-      setNumThreads(prev);
-    }
+      const again = forward();
+      again.loss.backward();
+      assert.ok(residentFloats() > 0);
+      emptyCache();
+      assert.equal(residentFloats(), 0, 'emptyCache moved the waiting ones out at once');
+      assert.ok(!pinned(again.att));
+    }));
   });
 
   it('a synchronous training loop keeps pinned memory flat (temporaries of backward formulas are recycled too)', () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf } from './threads-helpers.js';
+import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf, onThreads } from './threads-helpers.js';
 import type { WasmKernels } from '../../src/backend/wasm/kernels.js';
 
 type Exports = WasmKernels['exports'];
@@ -22,11 +22,17 @@ function withExports<T>(k: WasmKernels, over: (ex: Exports) => Partial<Exports>,
 type Wasm = NonNullable<ReturnType<typeof wasmBackend>>;
 /** Runs fn with a 2-thread pool, then restores the thread count; nothing to check where no worker can start. */
 async function onTwoThreads(fn: (be: Wasm) => void): Promise<void> {
+  await onThreads(2, () => fn(wasmBackend()!));
+}
+
+/** `one` on 1 thread, then `two` on a 2-thread pool, the thread count restored after; null where no worker can start. */
+async function oneThenTwo<A, B>(one: () => A, two: () => B): Promise<[A, B] | null> {
   const prev = getNumThreads();
   try {
-    setNumThreads(2);
-    if (!(await threadsReady())) return;
-    fn(wasmBackend()!);
+    setNumThreads(1);
+    const a = one();
+    let b: B | undefined;
+    return (await onThreads(2, () => { b = two(); })) ? [a, b!] : null;
   } finally {
     setNumThreads(prev);
   }
@@ -87,59 +93,45 @@ describe('backend/wasm: worker pool', () => {
   }));
 
   it('GEMMs with a bias split by rows and by columns give the single-threaded result bit for bit', async () => {
-    const prev = getNumThreads();
-    try {
-      manualSeed(3);
-      // linear(x, w, b): C = x·wᵀ + b; M ≥ N splits rows, M < N splits columns (the bias pointer moves with them)
-      const cases = [[300, 200, 70], [60, 600, 300], [64, 784, 256], [40, 130, 500]].map(([M, K, N]) => [rand([M!, K!]), rand([N!, K!]), rand([N!])] as const);
-      const run = () => cases.map(([x, w, b]) => withBackendName('wasm', () => x.matmul(w.T).add(b).toFlatArray() as number[]));
-      const lin = () => cases.map(([x, w, b]) => withBackendName('wasm', () => linearOf(x, w, b).toFlatArray() as number[]));
-      setNumThreads(1);
-      const one = lin(), ref = run();
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine
-      const two = lin();
-      for (let c = 0; c < cases.length; c++) {
-        assert.deepEqual(two[c], one[c], `case ${c}: 2 threads differ from 1`);
-        for (let i = 0; i < ref[c]!.length; i++) {
-          assert.ok(Math.abs(one[c]![i]! - ref[c]![i]!) <= 1e-4 * (1 + Math.abs(ref[c]![i]!)), `case ${c} [${i}] ${one[c]![i]} vs matmul+add ${ref[c]![i]}`);
-        }
+    manualSeed(3);
+    // linear(x, w, b): C = x·wᵀ + b; M ≥ N splits rows, M < N splits columns (the bias pointer moves with them)
+    const cases = [[300, 200, 70], [60, 600, 300], [64, 784, 256], [40, 130, 500]].map(([M, K, N]) => [rand([M!, K!]), rand([N!, K!]), rand([N!])] as const);
+    const run = () => cases.map(([x, w, b]) => withBackendName('wasm', () => x.matmul(w.T).add(b).toFlatArray() as number[]));
+    const lin = () => cases.map(([x, w, b]) => withBackendName('wasm', () => linearOf(x, w, b).toFlatArray() as number[]));
+    const got = await oneThenTwo(() => [lin(), run()] as const, lin);
+    if (!got) return; // no worker threads on this engine
+    const [[one, ref], two] = got;
+    for (let c = 0; c < cases.length; c++) {
+      assert.deepEqual(two[c], one[c], `case ${c}: 2 threads differ from 1`);
+      for (let i = 0; i < ref[c]!.length; i++) {
+        assert.ok(Math.abs(one[c]![i]! - ref[c]![i]!) <= 1e-4 * (1 + Math.abs(ref[c]![i]!)), `case ${c} [${i}] ${one[c]![i]} vs matmul+add ${ref[c]![i]}`);
       }
-    } finally {
-      setNumThreads(prev);
     }
   });
 
   it('split GEMMs read one packed copy of the shared operand, for every transpose, and give the single-threaded result bit for bit', async () => {
-    const prev = getNumThreads();
-    try {
-      manualSeed(5);
-      // [M, K, N]: rows split (shared op(B)) with two K blocks and N off the 8-wide tile; columns split
-      // (shared op(A)) with M off the 4-high tile; a square-ish case. Each with A and/or B transposed.
-      const shapes = [[300, 300, 70], [50, 270, 333], [257, 64, 257]] as const;
-      const cases = shapes.flatMap(([M, K, N]) => [0, 1, 2, 3].map((t) => {
-        const a = t & 1 ? rand([K, M]).T : rand([M, K]), b = t & 2 ? rand([N, K]).T : rand([K, N]);
-        return [a, b] as const;
-      }));
-      const run = () => cases.map(([a, b]) => withBackendName('wasm', () => a.matmul(b).toFlatArray() as number[]));
-      setNumThreads(1);
-      const one = run();
-      setNumThreads(2);
-      if (!(await threadsReady())) return; // no worker threads on this engine
-      const shared = wasmBackend()!.threads.forWork(Infinity)!;
-      let packs = 0;
-      const two = withExports(shared, (ex) => ({ packPanels: (...a) => { packs++; ex.packPanels(...a); } }), run);
-      assert.ok(packs > 0, 'the split GEMMs should pack their shared operand once');
-      for (let c = 0; c < cases.length; c++) assert.deepEqual(two[c], one[c], `case ${c} (${shapes[c >> 2]}, transposes ${c & 3}): 2 threads differ from 1`);
-      const [a, b] = cases[0]!;
-      const ref = a.toFlatArray() as number[], bv = b.toFlatArray() as number[];
-      for (const [i, j] of [[0, 0], [299, 69], [137, 41]] as const) {
-        let v = 0;
-        for (let k = 0; k < 300; k++) v += ref[i * 300 + k]! * bv[k * 70 + j]!;
-        assert.ok(Math.abs(two[0]![i * 70 + j]! - v) <= 1e-4 * (1 + Math.abs(v)), `C[${i}, ${j}] ${two[0]![i * 70 + j]} vs ${v}`);
-      }
-    } finally {
-      setNumThreads(prev);
+    manualSeed(5);
+    // [M, K, N]: rows split (shared op(B)) with two K blocks and N off the 8-wide tile; columns split
+    // (shared op(A)) with M off the 4-high tile; a square-ish case. Each with A and/or B transposed.
+    const shapes = [[300, 300, 70], [50, 270, 333], [257, 64, 257]] as const;
+    const cases = shapes.flatMap(([M, K, N]) => [0, 1, 2, 3].map((t) => {
+      const a = t & 1 ? rand([K, M]).T : rand([M, K]), b = t & 2 ? rand([N, K]).T : rand([K, N]);
+      return [a, b] as const;
+    }));
+    const run = () => cases.map(([a, b]) => withBackendName('wasm', () => a.matmul(b).toFlatArray() as number[]));
+    let packs = 0;
+    const spied = () => withExports(wasmBackend()!.threads.forWork(Infinity)!, (ex) => ({ packPanels: (...a) => { packs++; ex.packPanels(...a); } }), run);
+    const got = await oneThenTwo(run, spied);
+    if (!got) return; // no worker threads on this engine
+    const [one, two] = got;
+    assert.ok(packs > 0, 'the split GEMMs should pack their shared operand once');
+    for (let c = 0; c < cases.length; c++) assert.deepEqual(two[c], one[c], `case ${c} (${shapes[c >> 2]}, transposes ${c & 3}): 2 threads differ from 1`);
+    const [a, b] = cases[0]!;
+    const ref = a.toFlatArray() as number[], bv = b.toFlatArray() as number[];
+    for (const [i, j] of [[0, 0], [299, 69], [137, 41]] as const) {
+      let v = 0;
+      for (let k = 0; k < 300; k++) v += ref[i * 300 + k]! * bv[k * 70 + j]!;
+      assert.ok(Math.abs(two[0]![i * 70 + j]! - v) <= 1e-4 * (1 + Math.abs(v)), `C[${i}, ${j}] ${two[0]![i * 70 + j]} vs ${v}`);
     }
   });
 
