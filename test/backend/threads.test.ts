@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf, onThreads } from './threads-helpers.js';
 import type { WasmKernels } from '../../src/backend/wasm/kernels.js';
+import { guidedChunks, guidedStart } from '../../src/backend/wasm/pool.js';
 
 type Exports = WasmKernels['exports'];
 /** Runs fn with some of k's exports replaced (spies on the kernels this thread calls), then puts them back. */
@@ -133,6 +134,24 @@ describe('backend/wasm: worker pool', () => {
       for (let k = 0; k < 300; k++) v += ref[i * 300 + k]! * bv[k * 70 + j]!;
       assert.ok(Math.abs(two[0]![i * 70 + j]! - v) <= 1e-4 * (1 + Math.abs(v)), `C[${i}, ${j}] ${two[0]![i * 70 + j]} vs ${v}`);
     }
+  });
+
+  it('guided chunks cover the range once, in whole units, shrinking towards the end', () => {
+    for (const [count, unit, div] of [[512, 16, 4], [300, 16, 4], [16, 16, 4], [17, 16, 4], [1000, 16, 2], [7, 1, 4], [4096, 16, 8], [1, 16, 4]] as const) {
+      const n = guidedChunks(count, unit, div);
+      const at = Array.from({ length: n + 2 }, (_, j) => guidedStart(j, count, unit, div));
+      assert.equal(at[0], 0);
+      assert.equal(at[n], count, `${count}/${unit}/${div}: ${n} chunks end at ${at[n]}`);
+      assert.equal(at[n + 1], count, 'past the last chunk');
+      const sizes = at.slice(1, n + 1).map((hi, j) => hi - at[j]!);
+      assert.equal(sizes[0], Math.min(count, Math.ceil(Math.ceil(count / unit) / div) * unit), `${count}/${unit}/${div}: first chunk`);
+      sizes.forEach((sz, j) => {
+        assert.ok(sz > 0, `${count}/${unit}/${div}: chunk ${j} is empty`);
+        if (j < n - 1) assert.equal(sz % unit, 0, `${count}/${unit}/${div}: chunk ${j} of ${sz} items is not whole units`);
+        if (j > 0) assert.ok(sz <= sizes[j - 1]!, `${count}/${unit}/${div}: chunk ${j} (${sz}) grew past chunk ${j - 1} (${sizes[j - 1]})`);
+      });
+    }
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((j) => guidedStart(j, 512, 16, 4)), [0, 128, 224, 304, 368, 416, 448, 464, 480, 496, 512]);
   });
 
   it('cheap kernels on arrays in shared memory split across the pool and give the single-threaded result bit for bit', () => onTwoThreads((be) => {

@@ -34,11 +34,15 @@ const JOB_EXIT = 0, JOB_SGEMM = 1, JOB_SGEMM_BATCH = 2, JOB_MAP = 3, JOB_CONV = 
  */
 const MAX_SHARED_PACK = 1 << 22;
 /**
- * Chunks per thread of a GEMM whose shared operand is packed once: finer chunks then cost no repacking
- * and balance the threads better. In the 2-thread transformer step (bench/step-ab.mjs, 30 blocks), 4
- * against 2 measured B ÷ A 0.943 / 0.976, and 8 against 4 0.997 / 0.984.
+ * A GEMM whose shared operand is packed once is cut into guided chunks (guidedStart): each takes
+ * 1 ÷ (GUIDED_DIV · threads) of the rows or columns left, so the chunks shrink towards the end, where a
+ * thread that runs out of chunks waits for the other's last one. Without repacking, more chunks cost
+ * little. In the 2-thread transformer step (bench/step-ab.mjs, 30 blocks), even chunks went from 2 to 4
+ * per thread (B ÷ A 0.943 / 0.976; 8 per thread 0.997 / 0.984), then to guided ones: 0.992, 0.984,
+ * 0.983, 0.987, 0.984 against 4 even ones; a divisor of 1 · threads measured 1.011 / 0.988 and
+ * 4 · threads 1.026 / 0.998 against 2 · threads.
  */
-const SHARED_PACK_CHUNKS_PER_THREAD = 4;
+const GUIDED_DIV = 2;
 /** Parts are whole multiples of this many rows/columns (a multiple of every micro-tile side). */
 const SPLIT_ALIGN = 16;
 
@@ -75,17 +79,40 @@ export interface PoolOptions {
 /**
  * The chunk-claiming loop every job kind shares: takes chunk numbers [first, end) one at a time with a
  * compare-and-swap on NEXT (a stale worker sees next < first or ≥ end and stops), runs item range
- * [lo, hi) of `count` items for each, and bumps DONE, waking the caller after the last one.
+ * [lo, hi) of `count` items for each, and bumps DONE, waking the caller after the last one. Chunks are
+ * `chunk` items each, or with `div` guided ones in units of `chunk` items (guidedStart).
  */
-function claimChunks(i32: Int32Array, first: number, end: number, chunk: number, count: number, run: (lo: number, hi: number) => void): void {
+function claimChunks(i32: Int32Array, first: number, end: number, chunk: number, count: number, run: (lo: number, hi: number) => void,
+  div = 0): void {
   for (;;) {
     const next = Atomics.load(i32, NEXT);
     if (next >= end || next < first) return;
     if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const lo = (next - first) * chunk;
-    run(lo, Math.min(count, lo + chunk));
+    const j = next - first;
+    const lo = div ? guidedStart(j, count, chunk, div) : j * chunk;
+    run(lo, div ? guidedStart(j + 1, count, chunk, div) : Math.min(count, lo + chunk));
     if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
+}
+
+/** Items a guided chunk takes when `left` of them are left: ⌈units left ÷ div⌉ units of `unit` items. */
+const guidedTake = (left: number, unit: number, div: number): number => Math.ceil(Math.ceil(left / unit) / div) * unit;
+
+/**
+ * Where guided chunk j of `count` items starts (`count` for j past the last): each chunk takes
+ * guidedTake of the items left, so the chunks shrink towards the end and the threads finish together.
+ */
+export function guidedStart(j: number, count: number, unit: number, div: number): number {
+  let lo = 0;
+  for (let i = 0; i < j && lo < count; i++) lo += guidedTake(count - lo, unit, div);
+  return Math.min(lo, count);
+}
+
+/** How many chunks guidedStart cuts `count` items into. */
+export function guidedChunks(count: number, unit: number, div: number): number {
+  let j = 0;
+  for (let lo = 0; lo < count; j++) lo += guidedTake(count - lo, unit, div);
+  return j;
 }
 
 /** Claims chunks of the job in the control block and runs them until none is left below `end`. */
@@ -174,7 +201,7 @@ function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, f
   const tA = i32[ARGS]!, tB = i32[ARGS + 1]!, M = i32[ARGS + 2]!, N = i32[ARGS + 3]!, K = i32[ARGS + 4]!;
   const alpha = f32[ARGS + 5]!, a = i32[ARGS + 6]!, lda = i32[ARGS + 7]!, b = i32[ARGS + 8]!, ldb = i32[ARGS + 9]!;
   const beta = f32[ARGS + 10]!, c = i32[ARGS + 11]!, ldc = i32[ARGS + 12]!, chunk = i32[ARGS + 13]!, bias = i32[ARGS + 14]!;
-  const packed = i32[ARGS + 15]!, shape = i32[ARGS + 16]!;
+  const packed = i32[ARGS + 15]!, shape = i32[ARGS + 16]!, div = i32[ARGS + 17]!;
   const byRows = M >= N;
   claimChunks(i32, first, end, chunk, byRows ? M : N, (lo, hi) => {
     const aLo = a + 4 * (tA ? lo : lo * lda), bLo = b + 4 * (tB ? lo * ldb : lo), biasLo = bias && bias + 4 * lo;
@@ -183,7 +210,7 @@ function runSgemmChunks(ex: KernelExports, i32: Int32Array, f32: Float32Array, f
       else ex.sgemmPacked(shape, tA, tB, M, hi - lo, K, alpha, 0, lda, bLo, ldb, beta, c + 4 * lo, ldc, work, biasLo, packed, 0);
     } else if (byRows) ex.sgemm(tA, tB, hi - lo, N, K, alpha, aLo, lda, b, ldb, beta, c + 4 * lo * ldc, ldc, work, bias);
     else ex.sgemm(tA, tB, M, hi - lo, K, alpha, a, lda, bLo, ldb, beta, c + 4 * lo, ldc, work, biasLo);
-  });
+  }, div);
 }
 
 /** Body of a pool worker: instantiate the module on the shared memory, then serve jobs until told to exit. */
@@ -272,16 +299,16 @@ export class WasmThreadPool implements KernelSplitter {
     const width = byRows ? (shape === 1 ? 16 : 8) : (shape === 1 ? 2 : 4);
     const panels = Math.ceil(len / width);
     const shareable = K > 0 && alpha !== 0 && K * panels * width <= MAX_SHARED_PACK;
-    const perThread = shareable ? SHARED_PACK_CHUNKS_PER_THREAD : CHUNKS_PER_THREAD;
-    const chunk = Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * perThread) / SPLIT_ALIGN) * SPLIT_ALIGN);
-    const chunks = Math.ceil(dim / chunk);
+    const div = shareable ? GUIDED_DIV * this.threads : 0; // guided chunks, else CHUNKS_PER_THREAD even ones
+    const chunk = div ? SPLIT_ALIGN : Math.max(SPLIT_ALIGN, Math.ceil(dim / (this.threads * CHUNKS_PER_THREAD) / SPLIT_ALIGN) * SPLIT_ALIGN);
+    const chunks = div ? guidedChunks(dim, chunk, div) : Math.ceil(dim / chunk);
     const packed = shareable && chunks > 1
       ? this.packShared(shape, byRows ? 1 : 0, byRows ? transB : transA, byRows ? b : a, byRows ? ldb : lda, K, len, panels, width) : 0;
     const { first, end } = this.begin(JOB_SGEMM, chunks);
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     f32[ARGS + 5] = alpha; i32[ARGS + 6] = a; i32[ARGS + 7] = lda; i32[ARGS + 8] = b; i32[ARGS + 9] = ldb;
     f32[ARGS + 10] = beta; i32[ARGS + 11] = c; i32[ARGS + 12] = ldc; i32[ARGS + 13] = chunk; i32[ARGS + 14] = bias;
-    i32[ARGS + 15] = packed; i32[ARGS + 16] = shape;
+    i32[ARGS + 15] = packed; i32[ARGS + 16] = shape; i32[ARGS + 17] = div;
     this.runBeside(first, end, () => runSgemmChunks(ex, i32, f32, first, end, this.kernels.workspaces[0]!));
   }
 
