@@ -13,30 +13,53 @@ export const CHECK_UNINIT = proc?.env?.TSGRAD_CHECK_UNINIT === '1';
 
 /** Buffers smaller than this are cheap to allocate and are not pooled. */
 const POOL_MIN_ELEMENTS = CHECK_UNINIT ? 1 : 16384;
-/** Upper bound on the bytes the pool keeps; buffers beyond it are left to the garbage collector. */
+/** Upper bound on the bytes the pool keeps; the least recently pooled buffers beyond it are left to the garbage collector. */
 const POOL_MAX_BYTES = 64 * 2 ** 20;
 
 /** Float32 buffers by exact length, last in first out (this pool, and the wasm backend's pinned one). */
 export class FreeLists {
   private readonly lists = new Map<number, Float32Array[]>();
+  /** Every buffer held, least recently pushed first (a Set iterates in insertion order). */
+  private readonly order = new Set<Float32Array>();
   /** Bytes of the buffers held. */
   bytes = 0;
-  push(a: Float32Array): void {
+  /**
+   * Holds `a` for reuse. Past `maxBytes` the least recently pushed buffers go first (each handed to
+   * `drop`) until `a` fits, so lengths a workload no longer uses age out instead of keeping the pool full
+   * and turning away the ones it does (a few 4 MB GEMM outputs once filled it for a whole training run
+   * after them). A buffer larger than the bound itself is not held: false.
+   */
+  push(a: Float32Array, maxBytes = Infinity, drop?: (old: Float32Array) => void): boolean {
+    if (a.byteLength > maxBytes) return false;
+    while (this.bytes + a.byteLength > maxBytes) {
+      const old = this.order.values().next().value as Float32Array;
+      const list = this.lists.get(old.length)!;
+      list.splice(list.indexOf(old), 1);
+      this.forget(old);
+      drop?.(old);
+    }
     let list = this.lists.get(a.length);
     if (!list) this.lists.set(a.length, (list = []));
     list.push(a);
+    this.order.add(a);
     this.bytes += a.byteLength;
+    return true;
   }
   pop(n: number): Float32Array | null {
     const a = this.lists.get(n)?.pop() ?? null;
-    if (a) this.bytes -= a.byteLength;
+    if (a) this.forget(a);
     return a;
   }
   /** Empties the lists, handing each buffer to `drop` first. */
   clear(drop?: (a: Float32Array) => void): void {
     if (drop) for (const list of this.lists.values()) list.forEach(drop);
     this.lists.clear();
+    this.order.clear();
     this.bytes = 0;
+  }
+  private forget(a: Float32Array): void {
+    this.order.delete(a);
+    this.bytes -= a.byteLength;
   }
 }
 
@@ -60,8 +83,7 @@ export function recycleFloat32(a: Float32Array): void {
   if (CHECK_UNINIT) a.fill(NaN);
   if (foreign?.recycle(a)) return;
   if (a.length < POOL_MIN_ELEMENTS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return;
-  if (free.bytes + a.byteLength > POOL_MAX_BYTES) return;
-  free.push(a);
+  free.push(a, POOL_MAX_BYTES); // what it drops, or a refused a, is left to the garbage collector
 }
 
 /** A backend's pool of buffers in its own memory (the wasm backend's pinned outputs). */

@@ -7,6 +7,7 @@ import { emptyCache, grad, pooledBufferBytes, randn } from '../../src/index.js';
 import { SGD } from '../../src/optim/index.js';
 import type { Tensor } from '../../src/index.js';
 import { record } from '../../src/ops/define.js';
+import { FreeLists, recycleFloat32, takeFloat32 } from '../../src/tensor/buffer-pool.js';
 import { forEachBackend } from '../helpers.js';
 
 const snapshot = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
@@ -140,3 +141,46 @@ forEachBackend((backend) => describe(`autograd/buffer recycling [${backend}]`, (
     assert.deepEqual(snapshot(w.grad!), first);
   });
 }));
+
+describe('buffer pool: bounded free lists', () => {
+  it('past the bound the least recently pooled buffers go first, to the drop callback; one larger than the bound is refused', () => {
+    const lists = new FreeLists();
+    const dropped: Float32Array[] = [];
+    const drop = (a: Float32Array) => dropped.push(a);
+    const a = new Float32Array(100), b = new Float32Array(200), c = new Float32Array(100), d = new Float32Array(300);
+    assert.ok(lists.push(a, 2400, drop) && lists.push(b, 2400, drop) && lists.push(c, 2400, drop));
+    assert.equal(lists.bytes, 1600);
+    assert.ok(lists.push(d, 2400, drop)); // 2800 bytes: a (the oldest) goes
+    assert.deepEqual(dropped, [a]);
+    assert.equal(lists.bytes, 2400);
+    assert.equal(lists.pop(100), c, 'c is still held');
+    assert.equal(lists.pop(100), null, 'a was dropped');
+    assert.equal(lists.push(new Float32Array(700), 2400, drop), false, 'larger than the bound');
+    assert.equal(lists.bytes, 2000);
+    // Popping and pushing back a length keeps it recent: a length still in use outlives one that is not.
+    lists.push(c, 2400, drop);                  // b, d, c
+    assert.equal(lists.pop(200), b); lists.push(b, 2400, drop); // d, c, b
+    lists.push(new Float32Array(200), 2400, drop); // over the bound by 400: d (1200 bytes) goes
+    assert.deepEqual(dropped, [a, d]);
+    assert.equal(lists.pop(300), null);
+    assert.equal(lists.pop(200)!.length, 200);
+    lists.clear(drop);
+    assert.equal(lists.bytes, 0);
+    assert.equal(lists.pop(100), null);
+  });
+
+  it('arrays of a length no longer in use do not keep recycled arrays of the lengths in use out of the pool', () => {
+    emptyCache();
+    try {
+      // Fill the plain-array pool (64 MB) with 4 MB arrays, as a few large outputs of an earlier workload would.
+      for (let i = 0; i < 17; i++) recycleFloat32(new Float32Array(1 << 20));
+      const before = pooledBufferBytes();
+      assert.ok(before >= 60 * 2 ** 20, `the pool should be full: ${before} bytes`);
+      const fresh = new Float32Array(50000);
+      recycleFloat32(fresh);
+      assert.equal(takeFloat32(50000), fresh, 'a full pool turned away the recycled array');
+    } finally {
+      emptyCache();
+    }
+  });
+});

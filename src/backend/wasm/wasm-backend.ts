@@ -367,8 +367,11 @@ const pinRegistry = typeof FinalizationRegistry === 'function'
  * collection, which never runs inside a synchronous training loop; past this bound outputs are plain arrays.
  */
 const PINNED_OUTPUT_MAX_BYTES = 64 * 2 ** 20;
-/** Bound on the bytes of dead pinned outputs kept for reuse; beyond it their blocks are freed. */
+/** Bound on the bytes of dead pinned outputs kept for reuse; beyond it the least recently pooled blocks are freed. */
 const PINNED_POOL_MAX_BYTES = 64 * 2 ** 20;
+
+/** Frees a pinned block the pool lets go of. */
+const freePinned = (v: Float32Array): void => { kernelsOwning(v)?.free(v.byteOffset); };
 
 /**
  * Pinned output blocks autograd proved dead (via recycleFloat32), kept for the next output of the same
@@ -395,13 +398,12 @@ setForeignPool({
     if (!k) return false;
     if (pinRegistry?.unregister(a)) {
       pinnedOutputs.liveBytes -= a.byteLength;
-      if (pinnedOutputs.free.bytes + a.byteLength <= PINNED_POOL_MAX_BYTES) pinnedOutputs.free.push(a);
-      else k.free(a.byteOffset);
+      if (!pinnedOutputs.free.push(a, PINNED_POOL_MAX_BYTES, freePinned)) k.free(a.byteOffset);
     }
     return true;
   },
   bytes: () => pinnedOutputs.free.bytes,
-  clear: () => pinnedOutputs.free.clear((v) => kernelsOwning(v)?.free(v.byteOffset)),
+  clear: () => pinnedOutputs.free.clear(freePinned),
 });
 
 /** Copies a rows×cols strided matrix into a contiguous row-major one. */
