@@ -88,9 +88,8 @@ function claimChunks(i32: Int32Array, first: number, end: number, chunk: number,
     const next = Atomics.load(i32, NEXT);
     if (next >= end || next < first) return;
     if (Atomics.compareExchange(i32, NEXT, next, next + 1) !== next) continue;
-    const j = next - first;
-    const lo = div ? guidedStart(j, count, chunk, div) : j * chunk;
-    run(lo, div ? guidedStart(j + 1, count, chunk, div) : Math.min(count, lo + chunk));
+    const lo = div ? guidedStart(next - first, count, chunk, div) : (next - first) * chunk;
+    run(lo, Math.min(count, lo + (div ? guidedTake(count - lo, chunk, div) : chunk)));
     if (Atomics.add(i32, DONE, 1) + 1 === end) Atomics.notify(i32, DONE);
   }
 }
