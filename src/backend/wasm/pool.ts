@@ -340,7 +340,7 @@ export class WasmThreadPool implements KernelSplitter {
       this.packFloats = floats;
     }
     const i32 = this.i32;
-    const chunk = Math.max(1, Math.ceil(panels / (this.threads * CHUNKS_PER_THREAD)));
+    const chunk = this.evenChunk(panels);
     const { first, end } = this.begin(JOB_PACK, Math.ceil(panels / chunk));
     i32[ARGS] = shape; i32[ARGS + 1] = isB; i32[ARGS + 2] = trans; i32[ARGS + 3] = src;
     i32[ARGS + 4] = ld; i32[ARGS + 5] = K; i32[ARGS + 6] = len; i32[ARGS + 7] = this.packPtr;
@@ -364,7 +364,7 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const i32 = this.i32;
-    const chunk = Math.max(1, Math.ceil(nb / (this.threads * CHUNKS_PER_THREAD)));
+    const chunk = this.evenChunk(nb);
     const { first, end } = this.begin(JOB_SGEMM_BATCH, Math.ceil(nb / chunk));
     i32[ARGS] = transA; i32[ARGS + 1] = transB; i32[ARGS + 2] = M; i32[ARGS + 3] = N; i32[ARGS + 4] = K;
     i32[ARGS + 5] = lda; i32[ARGS + 6] = ldb; i32[ARGS + 7] = c; i32[ARGS + 8] = nb; i32[ARGS + 9] = chunk; i32[ARGS + 10] = ptrs;
@@ -398,9 +398,9 @@ export class WasmThreadPool implements KernelSplitter {
       mapRange(ex, i32, fn, op, x, y, out, 0, n, cols);
       return;
     }
-    const per = Math.ceil(n / (this.threads * CHUNKS_PER_THREAD));
+    const per = this.evenChunk(n);
     const byRows = fn !== MAP_UNARY && fn !== MAP_BINARY && fn !== MAP_BINARY_SCALAR && fn !== MAP_SGD && fn !== MAP_ADAM;
-    const chunk = byRows ? Math.max(1, per) : Math.max(4, Math.ceil(per / 4) * 4);
+    const chunk = byRows ? per : Math.max(4, Math.ceil(per / 4) * 4);
     const { first, end } = this.begin(JOB_MAP, Math.ceil(n / chunk));
     i32[ARGS] = fn; i32[ARGS + 1] = op; i32[ARGS + 2] = x; i32[ARGS + 3] = y; i32[ARGS + 4] = out;
     i32[ARGS + 5] = n; i32[ARGS + 6] = cols; i32[ARGS + 7] = chunk;
@@ -422,7 +422,7 @@ export class WasmThreadPool implements KernelSplitter {
       return;
     }
     const i32 = this.i32;
-    const chunk = Math.max(1, Math.ceil(job.n / (this.threads * CHUNKS_PER_THREAD)));
+    const chunk = this.evenChunk(job.n);
     const { first, end } = this.begin(JOB_CONV, Math.ceil(job.n / chunk));
     i32[ARGS] = job.fwd; i32[ARGS + 1] = job.geom; i32[ARGS + 2] = job.x; i32[ARGS + 3] = job.w; i32[ARGS + 4] = job.b;
     i32[ARGS + 5] = job.flags; i32[ARGS + 6] = job.out; i32[ARGS + 7] = job.dw; i32[ARGS + 8] = job.db; i32[ARGS + 9] = job.cols;
@@ -438,6 +438,11 @@ export class WasmThreadPool implements KernelSplitter {
    */
   prewake(): void {
     if (this.isReady) Atomics.notify(this.i32, GEN);
+  }
+
+  /** Items per chunk when `n` items are cut into CHUNKS_PER_THREAD even chunks per thread (at least 1). */
+  private evenChunk(n: number): number {
+    return Math.max(1, Math.ceil(n / (this.threads * CHUNKS_PER_THREAD)));
   }
 
   /** Opens a job of `chunks` chunks (GEN odd: writing); the caller writes ARGS, then publish(). */
