@@ -2,8 +2,10 @@
 // added to the pool (dist/src/backend/wasm/pool.js patched in a temporary directory; the build itself is
 // not touched), then one workload run for some steps. Each thread appends (time, event) pairs to a ring
 // in the shared memory: the caller's prewake/publish and chunks, the worker's sleeps, wake-ups, jobs
-// and chunks. Prints how many jobs ran without the worker, how long the worker slept after its spin
-// window, and how long after being notified it woke.
+// and chunks. Prints how many jobs ran without the worker (and the caller's time from each such job to
+// the next), how often the worker slept after its spin window, and how long after being notified it
+// woke, also split by how long it had slept by then (a vCPU idle for milliseconds can take that long to
+// be scheduled again).
 //   npm run build && node --experimental-wasm-relaxed-simd bench/pool-timeline.mjs <mlp|transformer|conv> [steps] [dist]
 import { pathToFileURL } from 'node:url';
 import { patchedDist } from './patched-dist.mjs';
@@ -22,8 +24,8 @@ patch('function claimChunks(', `function ev(i32, code) {
     f[0] = performance.timeOrigin + performance.now(); f[1] = code;
 }
 function claimChunks(`);
-patch('        run(lo, Math.min(count, lo + chunk));', `        ev(i32, globalThis.__timelineMain ? 13 : 3);
-        run(lo, Math.min(count, lo + chunk));
+patch('        run(lo, Math.min(count, lo + (div ? guidedTake(count - lo, chunk, div) : chunk)));', `        ev(i32, globalThis.__timelineMain ? 13 : 3);
+        run(lo, Math.min(count, lo + (div ? guidedTake(count - lo, chunk, div) : chunk)));
         ev(i32, globalThis.__timelineMain ? 14 : 4);`);
 patch('            Atomics.wait(i32, GEN, g);', `            ev(i32, 5);
             Atomics.wait(i32, GEN, g);
@@ -64,22 +66,38 @@ for (let i = 0; i < n; i++) evs.push([f[2 * i], f[2 * i + 1]]);
 evs.sort((a, b) => a[0] - b[0]);
 
 let jobs = 0, withoutWorker = 0, workerInJob = true, sleeps = 0, sleepAt = -1, notifiedAt = -1;
+let publishedAt = -1, workerAsleep = false, soloMs = 0, soloAsleep = 0;
 const wakeAfterNotify = [];
+/** Wake-up latencies (µs) by how long the worker had slept when it was first notified (ms). */
+const wakeBySleep = { 'under 0.5': [], '0.5-2': [], 'over 2': [] };
+const endJob = (t) => {
+  if (!jobs || workerInJob) return;
+  withoutWorker++;
+  soloMs += t - publishedAt; // the caller's chunks and whatever it did until the next job
+  if (workerAsleep) soloAsleep++;
+};
 for (const [t, code] of evs) {
-  if (code === 11) { if (jobs && !workerInJob) withoutWorker++; jobs++; workerInJob = false; }
+  if (code === 11) { endJob(t); jobs++; workerInJob = false; publishedAt = t; workerAsleep = sleepAt >= 0; }
   if (code === 3) workerInJob = true; // a chunk of its own (a late worker may see the job and find nothing left)
   if (code === 5) { sleepAt = t; notifiedAt = -1; }
   if ((code === 10 || code === 11) && sleepAt >= 0 && notifiedAt < 0) notifiedAt = t;
   if (code === 1 && sleepAt >= 0) {
     sleeps++;
-    if (notifiedAt >= 0) wakeAfterNotify.push((t - notifiedAt) * 1000);
+    if (notifiedAt >= 0) {
+      const us = (t - notifiedAt) * 1000, slept = notifiedAt - sleepAt;
+      wakeAfterNotify.push(us);
+      wakeBySleep[slept < 0.5 ? 'under 0.5' : slept < 2 ? '0.5-2' : 'over 2'].push(us);
+    }
     sleepAt = -1;
   }
 }
-if (jobs && !workerInJob) withoutWorker++;
+endJob(evs.length ? evs[evs.length - 1][0] : 0);
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(0) : null; };
 console.log(JSON.stringify({
   workload, steps, msPerStepWithLog: +ms.toFixed(3), jobs, jobsWithoutWorker: withoutWorker, workerSleeps: sleeps,
   wakeAfterNotifyUs: { median: q(wakeAfterNotify, 0.5), p90: q(wakeAfterNotify, 0.9), max: q(wakeAfterNotify, 1) },
+  wakeUsBySleepMs: Object.fromEntries(Object.entries(wakeBySleep).map(([k, v]) => [k, { n: v.length, median: q(v, 0.5), p75: q(v, 0.75), p90: q(v, 0.9) }])),
+  // From each job the worker had no chunk of to the next job's publish: time the caller spent alone.
+  jobsWithoutWorkerMsPerStep: +(soloMs / steps).toFixed(3), jobsWithoutWorkerWhileAsleep: soloAsleep,
 }));
 process.exit(0);
