@@ -85,7 +85,7 @@ function copyCases(): { group: string; n: number; wasm: () => void; js: () => vo
     const x = rand(n), y = rand(n), out = new Float32Array(n);
     cases.push({ group: 'add', n, wasm: () => k.binary('add', x, y, out), js: () => jsBackend.binary('add', view(x, [n]), view(y, [n]), out) });
     cases.push({ group: 'exp', n, wasm: () => k.unary('exp', x, out), js: () => jsBackend.unary('exp', view(x, [n]), out) });
-    cases.push({ group: 'sum rows of 64', n, wasm: () => k.sumRows(x, n / 64, 64, out), js: () => jsBackend.reduce('sum', x, n / 64, 64, 1, out) });
+    cases.push({ group: 'sum rows of 64', n, wasm: () => k.reduceRows('sum', x, n / 64, 64, out), js: () => jsBackend.reduce('sum', x, n / 64, 64, 1, out) });
   }
   return cases;
 }

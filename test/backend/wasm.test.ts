@@ -7,6 +7,8 @@ import { loadWasmKernels, wasmFeatures, type UnaryOp, type WasmBuild, type WasmK
 import { loadNodeWasmKernels, spawnNodeWorker } from '../../src/backend/wasm/pool-node.js';
 import { WasmThreadPool } from '../../src/backend/wasm/pool.js';
 import { jsBackend, wasmBackend } from '../../src/backend/index.js';
+import { amax, amin, sum, tensor } from '../../src/index.js';
+import { withBackend } from '../helpers.js';
 
 // Deterministic inputs (a small LCG) so failures reproduce.
 function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
@@ -232,38 +234,77 @@ for (const build of builds) {
         }
       }
     });
-    it('sumRows and maxRows', () => {
+    it('reduceRows: sum, max and min over rows', () => {
       for (const [rows, cols] of [[1, 1], [3, 7], [4, 1001]]) {
         const v = rand(rows * cols, cols, -3, 3);
-        const sum = new Float32Array(rows), mx = new Float32Array(rows);
-        k.sumRows(v, rows, cols, sum);
-        k.maxRows(v, rows, cols, mx);
+        const sum = new Float32Array(rows), mx = new Float32Array(rows), mn = new Float32Array(rows);
+        k.reduceRows('sum', v, rows, cols, sum);
+        k.reduceRows('max', v, rows, cols, mx);
+        k.reduceRows('min', v, rows, cols, mn);
         for (let r = 0; r < rows; r++) {
           const row = Array.from(v.subarray(r * cols, (r + 1) * cols));
           assert.ok(Math.abs(sum[r] - row.reduce((a, b) => a + b, 0)) <= 1e-5 * cols);
           assert.equal(mx[r], Math.max(...row));
+          assert.equal(mn[r], Math.min(...row));
         }
       }
     });
-    it('maxRows and softmax propagate NaN wherever it sits in a row (vector body or tail) and handle ±Inf', () => {
+    it('reduceMid: sum, max and min over a middle dim, odd inner sizes (vector body and tail)', () => {
+      for (const [outer, size, inner] of [[1, 1, 5], [2, 3, 7], [3, 17, 4], [1, 64, 130]]) {
+        const v = rand(outer * size * inner, 7 * inner + size, -3, 3);
+        for (const op of ['sum', 'max', 'min'] as const) {
+          const got = new Float32Array(outer * inner).fill(NaN);
+          k.reduceMid(op, v, outer, size, inner, got);
+          for (let o = 0; o < outer; o++) {
+            for (let i = 0; i < inner; i++) {
+              const col = Array.from({ length: size }, (_, r) => v[(o * size + r) * inner + i]!);
+              const want = op === 'sum' ? col.reduce((a, b) => a + b, 0) : op === 'max' ? Math.max(...col) : Math.min(...col);
+              const g = got[o * inner + i]!;
+              assert.ok(op === 'sum' ? Math.abs(g - want) <= 1e-5 * size : g === want, `${op} [${outer},${size},${inner}] at (${o}, ${i}): ${g}, expected ${want}`);
+            }
+          }
+        }
+      }
+    });
+    it('max and min propagate NaN wherever it sits (row body or tail, any row of a column) and handle ±Inf', () => {
       const cols = 11; // two vectors and a 3-element tail
       for (const pos of [0, 5, 9, 10]) {
         const v = rand(cols, 90 + pos, -3, 3);
         v[pos] = NaN;
-        const mx = new Float32Array(1), sm = new Float32Array(cols);
-        k.maxRows(v, 1, cols, mx);
+        const mx = new Float32Array(1), mn = new Float32Array(1), sm = new Float32Array(cols);
+        k.reduceRows('max', v, 1, cols, mx);
+        k.reduceRows('min', v, 1, cols, mn);
         k.softmaxRows(v, 1, cols, sm);
-        assert.ok(Number.isNaN(mx[0]), `max with NaN at ${pos}`);
+        assert.ok(Number.isNaN(mx[0]) && Number.isNaN(mn[0]), `max/min with NaN at ${pos}`);
         assert.ok(sm.every(Number.isNaN), `softmax with NaN at ${pos}`);
       }
       const v = rand(cols, 99, -3, 3);
       v[6] = Infinity;
-      const mx = new Float32Array(1);
-      k.maxRows(v, 1, cols, mx);
+      v[2] = -Infinity;
+      const mx = new Float32Array(1), mn = new Float32Array(1);
+      k.reduceRows('max', v, 1, cols, mx);
+      k.reduceRows('min', v, 1, cols, mn);
       assert.equal(mx[0], Infinity);
+      assert.equal(mn[0], -Infinity);
       v.fill(-Infinity);
-      k.maxRows(v, 1, cols, mx);
+      k.reduceRows('max', v, 1, cols, mx);
       assert.equal(mx[0], -Infinity);
+      // Columns: NaN first, in the middle or last of a column, in the vector body (column 1) and the tail (column 9).
+      const size = 5, inner = 11;
+      for (const r of [0, 2, 4]) {
+        const m = rand(size * inner, 120 + r, -3, 3);
+        m[r * inner + 1] = NaN;
+        m[r * inner + 9] = NaN;
+        m[3 * inner + 4] = Infinity;
+        m[1 * inner + 4] = -Infinity;
+        for (const op of ['max', 'min'] as const) {
+          const got = new Float32Array(inner);
+          k.reduceMid(op, m, 1, size, inner, got);
+          assert.ok(Number.isNaN(got[1]) && Number.isNaN(got[9]), `${op} over a column with NaN in row ${r}`);
+          assert.equal(got[4], op === 'max' ? Infinity : -Infinity);
+          assert.ok(got.every((g, i) => i === 1 || i === 9 || Number.isFinite(g) || i === 4), `${op}: only the NaN columns are NaN`);
+        }
+      }
     });
   });
 
@@ -496,6 +537,42 @@ describe('backend/wasm: worker pool shares out a batch of small GEMMs whole', ()
       assert.deepEqual(errors, []);
     } finally {
       pool.close();
+    }
+  });
+});
+
+describe('backend/wasm: reductions over any dim (sum, amax, amin)', () => {
+  it('give the js backend\'s values over leading, middle and last dims, NaN and ±Inf included, through the wasm kernels', () => {
+    const be = wasmBackend()!;
+    const v = rand(6 * 50 * 9, 131, -3, 3);
+    v[2 * 450 + 7 * 9 + 4] = NaN;   // image 2, row 7, column 4
+    v[5 * 450 + 49 * 9 + 8] = NaN;  // the last element
+    v[1 * 450 + 3 * 9 + 0] = Infinity;
+    v[4 * 450 + 0 * 9 + 2] = -Infinity;
+    const x = tensor(Array.from(v)).reshape([6, 50, 9]);
+    const calls: string[] = [];
+    const k = be.kernels;
+    const rows = k.reduceRows.bind(k), mid = k.reduceMid.bind(k);
+    k.reduceRows = (op, ...rest) => { calls.push(`rows ${op}`); return rows(op, ...rest); };
+    k.reduceMid = (op, ...rest) => { calls.push(`mid ${op}`); return mid(op, ...rest); };
+    try {
+      for (const dims of [0, 1, 2, [0, 2]] as const) {
+        for (const [name, f] of [['sum', sum], ['amax', amax], ['amin', amin]] as const) {
+          const want = withBackend('js', () => f(x, dims as number | number[]).toFlatArray() as number[]);
+          const got = withBackend('wasm', () => f(x, dims as number | number[]).toFlatArray() as number[]);
+          assert.equal(got.length, want.length);
+          for (let i = 0; i < want.length; i++) {
+            const ok = name === 'sum' ? Object.is(got[i], want[i]) || Math.abs(got[i]! - want[i]!) <= 1e-5 * 300 : Object.is(got[i], want[i]) || (got[i] === 0 && want[i] === 0);
+            assert.ok(ok, `${name} over ${JSON.stringify(dims)} [${i}]: wasm ${got[i]}, js ${want[i]}`);
+          }
+        }
+      }
+    } finally {
+      k.reduceRows = rows; k.reduceMid = mid;
+    }
+    // dims 1 and 0 reduce a middle/leading dim (reduceMid), dim 2 the last one (reduceRows); [0, 2] permutes first.
+    for (const op of ['sum', 'max', 'min']) {
+      assert.ok(calls.includes(`mid ${op}`) && calls.includes(`rows ${op}`), `${op} ran both wasm kernels: ${calls.join(', ')}`);
     }
   });
 });

@@ -17,6 +17,8 @@ import * as bin from './generated/binaries.js';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward' | 'geluErfBackward' | 'geluTanhBackward';
 export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' | 'relu' | 'neg' | 'sqrt' | 'abs' | 'erf';
 export type WasmBuild = 'relaxed' | 'simd';
+/** Reductions over one dim the kernels have (reduceRows, reduceMid). */
+export type RowReduceOp = 'sum' | 'max' | 'min';
 
 const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluErfBackward: 7, geluTanhBackward: 8,
@@ -43,8 +45,9 @@ export interface KernelExports {
   binaryBcast(op: number, a: number, b: number, out: number, rows: number, cols: number, rowVec: number, swap: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
-  maxRows(x: number, rows: number, cols: number, out: number): void;
+  extremeRows(x: number, rows: number, cols: number, out: number, isMin: number): void;
   sumMid(x: number, outer: number, size: number, inner: number, out: number): void;
+  extremeMid(x: number, outer: number, size: number, inner: number, out: number, isMin: number): void;
   softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
   softmaxBackwardRows(g: number, y: number, rows: number, cols: number, out: number, log: number): void;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampC: number,
@@ -676,25 +679,26 @@ export class WasmKernels {
     this.finish(st);
   }
 
-  /** out[r] = Σ_c x[r, c] for a contiguous (rows, cols) buffer. */
-  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(0, x, rows, cols, out); }
-  /** out[o, i] = Σ_r x[o, r, i] for a contiguous (outer, size, inner) buffer. */
-  sumMid(x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void {
-    const n = outer * size * inner;
-    if (x.length < n || out.length < outer * inner) throw new RangeError(`sumMid: buffers too short for ${outer}x${size}x${inner}`);
-    const st = this.stage([x.subarray(0, n)], [out.subarray(0, outer * inner)], [], false), [px, po] = st.p;
-    this.exports.sumMid(px!, outer, size, inner, po!);
+  /**
+   * out[r] = Σ_c / max_c / min_c x[r, c] for a contiguous (rows, cols) buffer. max and min give NaN for
+   * a row holding one (torch.amax/amin), and -Inf / +Inf for cols = 0.
+   */
+  reduceRows(op: RowReduceOp, x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    const n = rows * cols;
+    if (x.length < n || out.length < rows) throw new RangeError(`reduceRows ${op}: buffers too short for ${rows}x${cols}`);
+    const st = this.stage([x.subarray(0, n)], [out.subarray(0, rows)], [], false), [px, po] = st.p;
+    if (op === 'sum') this.exports.sumRows(px!, rows, cols, po!);
+    else this.exports.extremeRows(px!, rows, cols, po!, op === 'min' ? 1 : 0);
     this.finish(st);
   }
 
-  /** out[r] = max_c x[r, c] for a contiguous (rows, cols) buffer. */
-  maxRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void { this.rowReduce(1, x, rows, cols, out); }
-
-  private rowReduce(kind: number, x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-    const n = rows * cols;
-    if (x.length < n || out.length < rows) throw new RangeError(`${kind ? 'maxRows' : 'sumRows'}: buffers too short for ${rows}x${cols}`);
-    const st = this.stage([x.subarray(0, n)], [out.subarray(0, rows)], [], false), [px, po] = st.p;
-    if (kind) this.exports.maxRows(px!, rows, cols, po!); else this.exports.sumRows(px!, rows, cols, po!);
+  /** out[o, i] = Σ_r / max_r / min_r x[o, r, i] for a contiguous (outer, size, inner) buffer (NaN as in reduceRows). */
+  reduceMid(op: RowReduceOp, x: Float32Array, outer: number, size: number, inner: number, out: Float32Array): void {
+    const n = outer * size * inner;
+    if (x.length < n || out.length < outer * inner) throw new RangeError(`reduceMid ${op}: buffers too short for ${outer}x${size}x${inner}`);
+    const st = this.stage([x.subarray(0, n)], [out.subarray(0, outer * inner)], [], false), [px, po] = st.p;
+    if (op === 'sum') this.exports.sumMid(px!, outer, size, inner, po!);
+    else this.exports.extremeMid(px!, outer, size, inner, po!, op === 'min' ? 1 : 0);
     this.finish(st);
   }
 

@@ -139,12 +139,9 @@ export class WasmBackend extends JsBackend {
   }
 
   override reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
-    if ((op === 'sum' || op === 'max') && inner === 1 && isF32(x) && isF32(out) && outer * size >= WASM_THRESHOLDS.reduce) {
-      const src = x.subarray(0, outer * size), k = this.home(x, out);
-      return op === 'sum' ? k.sumRows(src, outer, size, out) : k.maxRows(src, outer, size, out);
-    }
-    if (op === 'sum' && inner > 1 && isF32(x) && isF32(out) && outer * size * inner >= WASM_THRESHOLDS.reduce) {
-      return this.home(x, out).sumMid(x.subarray(0, outer * size * inner), outer, size, inner, out);
+    if (op !== 'prod' && isF32(x) && isF32(out) && outer * size * inner >= WASM_THRESHOLDS.reduce) {
+      const src = x.subarray(0, outer * size * inner), k = this.home(x, out);
+      return inner === 1 ? k.reduceRows(op, src, outer, size, out) : k.reduceMid(op, src, outer, size, inner, out);
     }
     super.reduce(op, x, outer, size, inner, out);
   }

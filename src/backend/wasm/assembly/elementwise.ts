@@ -196,6 +196,22 @@ function rowMax(x: usize, cols: i32): f32 {
   return r;
 }
 
+/** rowMax for the minimum. */
+function rowMin(x: usize, cols: i32): f32 {
+  const n4 = cols & ~3;
+  let m = f32x4.splat(Infinity);
+  let nan = i32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    m = f32x4.pmin(m, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
+  let r = min(min(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), min(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (let i = n4; i < cols; i++) r = min(r, load<f32>(x + (<usize>i << 2)));
+  return r;
+}
+
 function rowSum(x: usize, cols: i32): f32 {
   const n4 = cols & ~3;
   let s = f32x4.splat(0);
@@ -233,9 +249,49 @@ export function sumMid(x: usize, outer: i32, size: i32, inner: i32, out: usize):
   }
 }
 
-/** out[r] = max_c x[r, c]; NaN anywhere in the row gives NaN (torch.amax). cols = 0 gives -Inf. */
-export function maxRows(x: usize, rows: i32, cols: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), rowMax(x + (<usize>(r * cols) << 2), cols));
+/** out[r] = max_c x[r, c] (min_c with isMin != 0); NaN anywhere in the row gives NaN (torch.amax/amin).
+ *  cols = 0 gives -Inf (+Inf). */
+export function extremeRows(x: usize, rows: i32, cols: i32, out: usize, isMin: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols) << 2);
+    store<f32>(out + (<usize>r << 2), isMin != 0 ? rowMin(row, cols) : rowMax(row, cols));
+  }
+}
+
+/** out[o, i] = max_r x[o, r, i] (min_r with isMin != 0) for a contiguous (outer, size, inner) buffer,
+ *  whole rows of `inner` at once like sumMid. f32x4.max/min and f32.max/min return NaN when either
+ *  operand is NaN, so a NaN anywhere in a column gives NaN. size = 0 gives -Inf (+Inf). */
+export function extremeMid(x: usize, outer: i32, size: i32, inner: i32, out: usize, isMin: i32): void {
+  const n4 = inner & ~3;
+  const init: f32 = isMin != 0 ? Infinity : -Infinity;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + (<usize>(o * inner) << 2);
+    const src = x + (<usize>(o * size * inner) << 2);
+    for (let i = 0; i < n4; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(init));
+    for (let i = n4; i < inner; i++) store<f32>(dst + (<usize>i << 2), init);
+    for (let r = 0; r < size; r++) {
+      const row = src + (<usize>(r * inner) << 2);
+      if (isMin != 0) {
+        for (let i = 0; i < n4; i += 4) {
+          const q = <usize>i << 2;
+          v128.store(dst + q, f32x4.min(v128.load(dst + q), v128.load(row + q)));
+        }
+        for (let i = n4; i < inner; i++) {
+          const q = <usize>i << 2;
+          store<f32>(dst + q, min(load<f32>(dst + q), load<f32>(row + q)));
+        }
+      } else {
+        for (let i = 0; i < n4; i += 4) {
+          const q = <usize>i << 2;
+          v128.store(dst + q, f32x4.max(v128.load(dst + q), v128.load(row + q)));
+        }
+        for (let i = n4; i < inner; i++) {
+          const q = <usize>i << 2;
+          store<f32>(dst + q, max(load<f32>(dst + q), load<f32>(row + q)));
+        }
+      }
+    }
+  }
 }
 
 /** Softmax over the last dim: out[r, c] = e^{x[r,c] − max_r} / Σ_c e^{x[r,c] − max_r}. out may alias x.
