@@ -180,37 +180,35 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
 
-function rowMax(x: usize, cols: i32): f32 {
+// @ts-ignore: decorator
+@inline function hmin(v: v128): f32 {
+  return min(min(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), min(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/** max (isMin false) or min of a row; NaN anywhere gives NaN. Inlined with a constant isMin, so each
+ *  use compiles to one loop. */
+// @ts-ignore: decorator
+@inline function rowExtreme(x: usize, cols: i32, isMin: bool): f32 {
   const n4 = cols & ~3;
-  // pmax is one instruction where max's NaN rules cost several; NaN lanes are tracked on the side.
-  let m = f32x4.splat(-Infinity);
+  // pmax/pmin are one instruction where max/min's NaN rules cost several; NaN lanes are tracked on the side.
+  let m = f32x4.splat(isMin ? Infinity : -Infinity);
   let nan = i32x4.splat(0);
   for (let i = 0; i < n4; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    m = f32x4.pmax(m, v);
+    m = isMin ? f32x4.pmin(m, v) : f32x4.pmax(m, v);
     nan = v128.or(nan, f32x4.ne(v, v));
   }
   if (v128.any_true(nan)) return NaN;
-  let r = hmax(m);
-  for (let i = n4; i < cols; i++) r = max(r, load<f32>(x + (<usize>i << 2)));
+  let r = isMin ? hmin(m) : hmax(m);
+  for (let i = n4; i < cols; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    r = isMin ? min(r, v) : max(r, v);
+  }
   return r;
 }
 
-/** rowMax for the minimum. */
-function rowMin(x: usize, cols: i32): f32 {
-  const n4 = cols & ~3;
-  let m = f32x4.splat(Infinity);
-  let nan = i32x4.splat(0);
-  for (let i = 0; i < n4; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    m = f32x4.pmin(m, v);
-    nan = v128.or(nan, f32x4.ne(v, v));
-  }
-  if (v128.any_true(nan)) return NaN;
-  let r = min(min(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), min(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
-  for (let i = n4; i < cols; i++) r = min(r, load<f32>(x + (<usize>i << 2)));
-  return r;
-}
+function rowMax(x: usize, cols: i32): f32 { return rowExtreme(x, cols, false); }
+function rowMin(x: usize, cols: i32): f32 { return rowExtreme(x, cols, true); }
 
 function rowSum(x: usize, cols: i32): f32 {
   const n4 = cols & ~3;
@@ -262,8 +260,14 @@ export function extremeRows(x: usize, rows: i32, cols: i32, out: usize, isMin: i
  *  whole rows of `inner` at once like sumMid. f32x4.max/min and f32.max/min return NaN when either
  *  operand is NaN, so a NaN anywhere in a column gives NaN. size = 0 gives -Inf (+Inf). */
 export function extremeMid(x: usize, outer: i32, size: i32, inner: i32, out: usize, isMin: i32): void {
+  if (isMin != 0) midExtreme(x, outer, size, inner, out, true);
+  else midExtreme(x, outer, size, inner, out, false);
+}
+
+// @ts-ignore: decorator
+@inline function midExtreme(x: usize, outer: i32, size: i32, inner: i32, out: usize, isMin: bool): void {
   const n4 = inner & ~3;
-  const init: f32 = isMin != 0 ? Infinity : -Infinity;
+  const init: f32 = isMin ? Infinity : -Infinity;
   for (let o = 0; o < outer; o++) {
     const dst = out + (<usize>(o * inner) << 2);
     const src = x + (<usize>(o * size * inner) << 2);
@@ -271,24 +275,15 @@ export function extremeMid(x: usize, outer: i32, size: i32, inner: i32, out: usi
     for (let i = n4; i < inner; i++) store<f32>(dst + (<usize>i << 2), init);
     for (let r = 0; r < size; r++) {
       const row = src + (<usize>(r * inner) << 2);
-      if (isMin != 0) {
-        for (let i = 0; i < n4; i += 4) {
-          const q = <usize>i << 2;
-          v128.store(dst + q, f32x4.min(v128.load(dst + q), v128.load(row + q)));
-        }
-        for (let i = n4; i < inner; i++) {
-          const q = <usize>i << 2;
-          store<f32>(dst + q, min(load<f32>(dst + q), load<f32>(row + q)));
-        }
-      } else {
-        for (let i = 0; i < n4; i += 4) {
-          const q = <usize>i << 2;
-          v128.store(dst + q, f32x4.max(v128.load(dst + q), v128.load(row + q)));
-        }
-        for (let i = n4; i < inner; i++) {
-          const q = <usize>i << 2;
-          store<f32>(dst + q, max(load<f32>(dst + q), load<f32>(row + q)));
-        }
+      for (let i = 0; i < n4; i += 4) {
+        const q = <usize>i << 2;
+        const a = v128.load(dst + q), b = v128.load(row + q);
+        v128.store(dst + q, isMin ? f32x4.min(a, b) : f32x4.max(a, b));
+      }
+      for (let i = n4; i < inner; i++) {
+        const q = <usize>i << 2;
+        const a = load<f32>(dst + q), b = load<f32>(row + q);
+        store<f32>(dst + q, isMin ? min(a, b) : max(a, b));
       }
     }
   }
