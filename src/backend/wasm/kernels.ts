@@ -19,6 +19,8 @@ export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' |
 export type WasmBuild = 'relaxed' | 'simd';
 /** Reductions over one dim the kernels have (reduceRows, reduceMid). */
 export type RowReduceOp = 'sum' | 'max' | 'min';
+/** Their op codes (assembly/elementwise.ts R_SUM, R_MAX; anything else is min). */
+const REDUCE_CODES: Record<RowReduceOp, number> = { sum: 0, max: 1, min: 2 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluErfBackward: 7, geluTanhBackward: 8,
@@ -44,10 +46,8 @@ export interface KernelExports {
   binaryScalar(op: number, a: number, s: number, scalarFirst: number, out: number, n: number): void;
   binaryBcast(op: number, a: number, b: number, out: number, rows: number, cols: number, rowVec: number, swap: number): void;
   unary(op: number, x: number, out: number, n: number): void;
-  sumRows(x: number, rows: number, cols: number, out: number): void;
-  extremeRows(x: number, rows: number, cols: number, out: number, isMin: number): void;
-  sumMid(x: number, outer: number, size: number, inner: number, out: number): void;
-  extremeMid(x: number, outer: number, size: number, inner: number, out: number, isMin: number): void;
+  reduceRows(x: number, rows: number, cols: number, out: number, op: number): void;
+  reduceMid(x: number, outer: number, size: number, inner: number, out: number, op: number): void;
   softmaxRows(x: number, rows: number, cols: number, out: number, log: number): void;
   softmaxBackwardRows(g: number, y: number, rows: number, cols: number, out: number, log: number): void;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampC: number,
@@ -687,8 +687,7 @@ export class WasmKernels {
     const n = rows * cols;
     if (x.length < n || out.length < rows) throw new RangeError(`reduceRows ${op}: buffers too short for ${rows}x${cols}`);
     const st = this.stage([x.subarray(0, n)], [out.subarray(0, rows)], [], false), [px, po] = st.p;
-    if (op === 'sum') this.exports.sumRows(px!, rows, cols, po!);
-    else this.exports.extremeRows(px!, rows, cols, po!, op === 'min' ? 1 : 0);
+    this.exports.reduceRows(px!, rows, cols, po!, REDUCE_CODES[op]);
     this.finish(st);
   }
 
@@ -697,8 +696,7 @@ export class WasmKernels {
     const n = outer * size * inner;
     if (x.length < n || out.length < outer * inner) throw new RangeError(`reduceMid ${op}: buffers too short for ${outer}x${size}x${inner}`);
     const st = this.stage([x.subarray(0, n)], [out.subarray(0, outer * inner)], [], false), [px, po] = st.p;
-    if (op === 'sum') this.exports.sumMid(px!, outer, size, inner, po!);
-    else this.exports.extremeMid(px!, outer, size, inner, po!, op === 'min' ? 1 : 0);
+    this.exports.reduceMid(px!, outer, size, inner, po!, REDUCE_CODES[op]);
     this.finish(st);
   }
 

@@ -219,55 +219,34 @@ function rowSum(x: usize, cols: i32): f32 {
   return r;
 }
 
-/** out[r] = Σ_c x[r, c] (rows x cols, contiguous). Four lane partial sums: pairwise-ish accuracy. */
-export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), rowSum(x + (<usize>(r * cols) << 2), cols));
-}
+/** Reductions over one dim: op codes of reduceRows and reduceMid (kernels.ts REDUCE_CODES). */
+const R_SUM = 0, R_MAX = 1;
 
-/** out[o, i] = Σ_r x[o, r, i] for a contiguous (outer, size, inner) buffer: whole rows of `inner`
- *  accumulate at once (sums over a leading dim, e.g. bias gradients). */
-export function sumMid(x: usize, outer: i32, size: i32, inner: i32, out: usize): void {
-  const n4 = inner & ~3;
-  for (let o = 0; o < outer; o++) {
-    const dst = out + (<usize>(o * inner) << 2);
-    const src = x + (<usize>(o * size * inner) << 2);
-    for (let i = 0; i < n4; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
-    for (let i = n4; i < inner; i++) store<f32>(dst + (<usize>i << 2), 0);
-    for (let r = 0; r < size; r++) {
-      const row = src + (<usize>(r * inner) << 2);
-      for (let i = 0; i < n4; i += 4) {
-        const q = <usize>i << 2;
-        v128.store(dst + q, f32x4.add(v128.load(dst + q), v128.load(row + q)));
-      }
-      for (let i = n4; i < inner; i++) {
-        const q = <usize>i << 2;
-        store<f32>(dst + q, load<f32>(dst + q) + load<f32>(row + q));
-      }
-    }
-  }
-}
-
-/** out[r] = max_c x[r, c] (min_c with isMin != 0); NaN anywhere in the row gives NaN (torch.amax/amin).
- *  cols = 0 gives -Inf (+Inf). */
-export function extremeRows(x: usize, rows: i32, cols: i32, out: usize, isMin: i32): void {
+/** out[r] = Σ_c / max_c / min_c x[r, c] (op R_SUM, R_MAX, else min) for a contiguous (rows, cols) buffer.
+ *  Sums use four lane partial sums (pairwise-ish accuracy); max and min give NaN for a row holding one
+ *  (torch.amax/amin), and -Inf / +Inf for cols = 0. */
+export function reduceRows(x: usize, rows: i32, cols: i32, out: usize, op: i32): void {
   for (let r = 0; r < rows; r++) {
     const row = x + (<usize>(r * cols) << 2);
-    store<f32>(out + (<usize>r << 2), isMin != 0 ? rowMin(row, cols) : rowMax(row, cols));
+    store<f32>(out + (<usize>r << 2), op == R_SUM ? rowSum(row, cols) : op == R_MAX ? rowMax(row, cols) : rowMin(row, cols));
   }
 }
 
-/** out[o, i] = max_r x[o, r, i] (min_r with isMin != 0) for a contiguous (outer, size, inner) buffer,
- *  whole rows of `inner` at once like sumMid. f32x4.max/min and f32.max/min return NaN when either
- *  operand is NaN, so a NaN anywhere in a column gives NaN. size = 0 gives -Inf (+Inf). */
-export function extremeMid(x: usize, outer: i32, size: i32, inner: i32, out: usize, isMin: i32): void {
-  if (isMin != 0) midExtreme(x, outer, size, inner, out, true);
-  else midExtreme(x, outer, size, inner, out, false);
+/** out[o, i] = Σ_r / max_r / min_r x[o, r, i] for a contiguous (outer, size, inner) buffer: whole rows of
+ *  `inner` accumulate at once (sums over a leading dim, e.g. bias gradients). f32x4.max/min and
+ *  f32.max/min return NaN when either operand is NaN, so a NaN anywhere in a column gives NaN; size = 0
+ *  gives 0, -Inf or +Inf. */
+export function reduceMid(x: usize, outer: i32, size: i32, inner: i32, out: usize, op: i32): void {
+  if (op == R_SUM) midReduce(x, outer, size, inner, out, R_SUM);
+  else if (op == R_MAX) midReduce(x, outer, size, inner, out, R_MAX);
+  else midReduce(x, outer, size, inner, out, 2);
 }
 
+/** reduceMid's loops, inlined with a constant op so each compiles to one loop. */
 // @ts-ignore: decorator
-@inline function midExtreme(x: usize, outer: i32, size: i32, inner: i32, out: usize, isMin: bool): void {
+@inline function midReduce(x: usize, outer: i32, size: i32, inner: i32, out: usize, op: i32): void {
   const n4 = inner & ~3;
-  const init: f32 = isMin ? Infinity : -Infinity;
+  const init: f32 = op == R_SUM ? 0 : op == R_MAX ? -Infinity : Infinity;
   for (let o = 0; o < outer; o++) {
     const dst = out + (<usize>(o * inner) << 2);
     const src = x + (<usize>(o * size * inner) << 2);
@@ -278,12 +257,12 @@ export function extremeMid(x: usize, outer: i32, size: i32, inner: i32, out: usi
       for (let i = 0; i < n4; i += 4) {
         const q = <usize>i << 2;
         const a = v128.load(dst + q), b = v128.load(row + q);
-        v128.store(dst + q, isMin ? f32x4.min(a, b) : f32x4.max(a, b));
+        v128.store(dst + q, op == R_SUM ? f32x4.add(a, b) : op == R_MAX ? f32x4.max(a, b) : f32x4.min(a, b));
       }
       for (let i = n4; i < inner; i++) {
         const q = <usize>i << 2;
         const a = load<f32>(dst + q), b = load<f32>(row + q);
-        store<f32>(dst + q, isMin ? min(a, b) : max(a, b));
+        store<f32>(dst + q, op == R_SUM ? a + b : op == R_MAX ? max(a, b) : min(a, b));
       }
     }
   }

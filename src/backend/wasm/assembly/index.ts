@@ -1,6 +1,6 @@
 // Entry point of the wasm kernel module: every export the TypeScript loader (../kernels.ts) calls.
 export { sgemm, sgemmPacked, packPanels, sgemmBatch, kernelBench, workspaceFloats, setTileShape, getTileShape } from './gemm';
-export { binary, binaryScalar, binaryBcast, unary, sumRows, sumMid, extremeRows, extremeMid, softmaxRows, softmaxBackwardRows, sgdStep, adamStep, layerNormRows, layerNormBackwardRows, gatherStrided4, scatterStrided4 } from './elementwise';
+export { binary, binaryScalar, binaryBcast, unary, reduceRows, reduceMid, softmaxRows, softmaxBackwardRows, sgdStep, adamStep, layerNormRows, layerNormBackwardRows, gatherStrided4, scatterStrided4 } from './elementwise';
 export { im2col, col2im, conv2dForward, conv2dBackward, maxPool2d, maxPool2dBackward } from './conv';
 
 /** First byte of memory not used by the module itself; the loader lays out its regions from here. */
