@@ -199,6 +199,35 @@ for (const build of builds) {
       expectUlp('abs', x, Math.abs, 0);
       expectUlp('sqrt', x, Math.sqrt, 0);
     });
+    it('every length takes the same values through the two-vector loop, the one-vector loop and the tail', () => {
+      // Elementwise results do not depend on where an element sits: a prefix of any length must give the
+      // whole array's first elements bit for bit (lengths 0-21 cover 0-2 unrolled iterations, with and
+      // without the one-vector remainder and a 1-3 element tail).
+      const m = 21, xs = x.subarray(0, m), g = rand(m, 12, -2, 2);
+      const same = (got: Float32Array, want: Float32Array, what: string) => {
+        for (let i = 0; i < got.length; i++) assert.ok(Object.is(got[i], want[i]), `${what}: [${i}] = ${got[i]}, expected ${want[i]}`);
+      };
+      const unaryOps: UnaryOp[] = ['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'geluTanh', 'relu', 'neg', 'sqrt', 'abs', 'erf'];
+      const binaryOps = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'reluBackward', 'geluErfBackward', 'geluTanhBackward'] as const;
+      for (const op of unaryOps) {
+        const full = new Float32Array(m);
+        k.unary(op, xs, full);
+        for (let len = 0; len <= m; len++) {
+          const out = new Float32Array(len);
+          k.unary(op, xs.subarray(0, len), out);
+          same(out, full.subarray(0, len), `${op} length ${len}`);
+        }
+      }
+      for (const op of binaryOps) {
+        const full = new Float32Array(m);
+        k.binary(op, g, xs, full);
+        for (let len = 0; len <= m; len++) {
+          const out = new Float32Array(len);
+          k.binary(op, g.subarray(0, len), xs.subarray(0, len), out);
+          same(out, full.subarray(0, len), `${op} length ${len}`);
+        }
+      }
+    });
     it('binary ops vector-vector and vector-scalar, odd lengths', () => {
       for (const len of [0, 1, 3, 4, 5, 1001]) {
         const a = rand(len, 3), b = rand(len, 4, 0.5, 2), out = new Float32Array(len);
