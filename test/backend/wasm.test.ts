@@ -431,12 +431,32 @@ describe('backend/wasm: strided gathers (.contiguous() of views)', () => {
       [0, [7, 1, 9], [0, 5, 1]], // broadcast along dim 0, a size-1 dim
       [2, [3, 5], [40, 3]], // strided rows and columns
       [0, [4], [0]], // an expanded scalar
+      // contiguous rows of 4, 12, 20 and 40 floats (copied two vectors at a time, then one) and of 6 (memory.copy)
+      [1, [5, 4], [9, 1]], [3, [5, 12], [20, 1]], [0, [3, 2, 20], [100, 24, 1]], [2, [6, 40], [41, 1]], [0, [7, 6], [8, 1]],
     ];
     for (const [off, shape, st] of cases) {
       const n = shape.reduce((a, b) => a * b, 1);
       const got = new Float32Array(n);
       k.gatherStrided(src, off, shape, st, got);
       assert.deepEqual(got, gatherRef(src, off, shape, st), `shape [${shape}] strides [${st}]`);
+    }
+  });
+  it('scatters back what it gathered, for rows of whole vectors and not, leaving the rest of the span alone', () => {
+    const shared = loadWasmKernels({ shared: true })!;
+    for (const [off, shape, st] of [[1, [5, 4], [9, 1]], [3, [5, 12], [20, 1]], [0, [3, 2, 20], [100, 24, 1]], [2, [6, 40], [41, 1]], [0, [7, 6], [8, 1]]] as [number, number[], number[]][]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const dst = shared.pinBlank(400)!;
+      dst.fill(-7);
+      const src = rand(n, 74);
+      shared.scatterStrided(src, dst, off, shape, st);
+      const want = new Float32Array(400).fill(-7);
+      let j = 0;
+      const walk = (d: number, o: number): void => {
+        if (d === shape.length) { want[o] = src[j++]!; return; }
+        for (let i = 0; i < shape[d]!; i++) walk(d + 1, o + i * st[d]!);
+      };
+      walk(0, off);
+      assert.deepEqual(Float32Array.from(dst), want, `scatter shape [${shape}] strides [${st}]`);
     }
   });
   it('rejects views it cannot gather', () => {

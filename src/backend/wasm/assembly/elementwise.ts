@@ -421,8 +421,17 @@ export function sgdStep(p: usize, grad: usize, buf: usize, n: i32, lr: f32, mome
   const n4 = n & ~3;
   const zero = f32x4.splat(0);
   if (momentum == 0 && weightDecay == 0 && maximize == 0) {
-    // plain SGD: one multiply-subtract per element (the common case, kept branch-free)
-    for (let i = 0; i < n4; i += 4) {
+    // plain SGD: one multiply-subtract per element (the common case, kept branch-free), two vectors per
+    // iteration like the elementwise loops
+    let i = 0;
+    for (; i + 8 <= n4; i += 8) {
+      const o = <usize>i << 2;
+      const r0 = f32x4.sub(v128.load(p + o), f32x4.mul(vlr, v128.load(grad + o)));
+      const r1 = f32x4.sub(v128.load(p + o, 16), f32x4.mul(vlr, v128.load(grad + o, 16)));
+      v128.store(p + o, r0);
+      v128.store(p + o, r1, 16);
+    }
+    for (; i < n4; i += 4) {
       const o = <usize>i << 2;
       v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, v128.load(grad + o))));
     }
@@ -599,7 +608,18 @@ export function layerNormBackwardRows(g: usize, x: usize, mean: usize, rstd: usi
       for (let k = 0; k < d2; k++) {
         const base = view + ((<usize>i * <usize>s0 + <usize>j * <usize>s1 + <usize>k * <usize>s2) << 2);
         if (s3 == 1) {
-          if (toView) memory.copy(base, o, row); else memory.copy(o, base, row);
+          // Rows of whole vectors: copied in registers, two vectors at a time (a memory.copy call per short
+          // row costs more than the copy).
+          const from = toView ? o : base, to = toView ? base : o;
+          if ((d3 & 3) == 0) {
+            let q: usize = 0;
+            for (; q + 32 <= row; q += 32) {
+              const a = v128.load(from + q), b = v128.load(from + q, 16);
+              v128.store(to + q, a);
+              v128.store(to + q, b, 16);
+            }
+            if (q < row) v128.store(to + q, v128.load(from + q));
+          } else memory.copy(to, from, row);
         } else {
           for (let l = 0; l < d3; l++) {
             const v = base + (<usize>l * <usize>s3 << 2), f = o + (<usize>l << 2);
