@@ -297,6 +297,12 @@ export function reduceMid(x: usize, outer: i32, size: i32, inner: i32, out: usiz
   else midReduce(x, outer, size, inner, out, 2);
 }
 
+/** One step of reduceMid's accumulation (op a constant at each use). */
+// @ts-ignore: decorator
+@inline function midOp(op: i32, a: v128, b: v128): v128 {
+  return op == R_SUM ? f32x4.add(a, b) : op == R_MAX ? f32x4.max(a, b) : f32x4.min(a, b);
+}
+
 /** reduceMid's loops, inlined with a constant op so each compiles to one loop. */
 // @ts-ignore: decorator
 @inline function midReduce(x: usize, outer: i32, size: i32, inner: i32, out: usize, op: i32): void {
@@ -309,10 +315,16 @@ export function reduceMid(x: usize, outer: i32, size: i32, inner: i32, out: usiz
     for (let i = n4; i < inner; i++) store<f32>(dst + (<usize>i << 2), init);
     for (let r = 0; r < size; r++) {
       const row = src + (<usize>(r * inner) << 2);
-      for (let i = 0; i < n4; i += 4) {
+      let i = 0;
+      for (; i + 8 <= n4; i += 8) { // two vectors at a time, like the elementwise loops (columns stay independent)
         const q = <usize>i << 2;
-        const a = v128.load(dst + q), b = v128.load(row + q);
-        v128.store(dst + q, op == R_SUM ? f32x4.add(a, b) : op == R_MAX ? f32x4.max(a, b) : f32x4.min(a, b));
+        const r0 = midOp(op, v128.load(dst + q), v128.load(row + q)), r1 = midOp(op, v128.load(dst + q, 16), v128.load(row + q, 16));
+        v128.store(dst + q, r0);
+        v128.store(dst + q, r1, 16);
+      }
+      for (; i < n4; i += 4) {
+        const q = <usize>i << 2;
+        v128.store(dst + q, midOp(op, v128.load(dst + q), v128.load(row + q)));
       }
       for (let i = n4; i < inner; i++) {
         const q = <usize>i << 2;
