@@ -19,7 +19,7 @@ export type UnaryOp = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'gelu' | 'geluTanh' |
 export type WasmBuild = 'relaxed' | 'simd';
 /** Reductions over one dim the kernels have (reduceRows, reduceMid). */
 export type RowReduceOp = 'sum' | 'max' | 'min';
-/** Their op codes (assembly/elementwise.ts R_SUM, R_MAX; anything else is min). */
+/** Their op codes (assembly/elementwise.ts R_SUM, R_MAX, R_MIN; the kernels treat any other code as min). */
 const REDUCE_CODES: Record<RowReduceOp, number> = { sum: 0, max: 1, min: 2 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {

@@ -275,7 +275,7 @@ function rowSum(x: usize, cols: i32): f32 {
 }
 
 /** Reductions over one dim: op codes of reduceRows and reduceMid (kernels.ts REDUCE_CODES). */
-const R_SUM = 0, R_MAX = 1;
+const R_SUM = 0, R_MAX = 1, R_MIN = 2;
 
 /** out[r] = Σ_c / max_c / min_c x[r, c] (op R_SUM, R_MAX, else min) for a contiguous (rows, cols) buffer.
  *  Sums use four lane partial sums (pairwise-ish accuracy); max and min give NaN for a row holding one
@@ -294,7 +294,7 @@ export function reduceRows(x: usize, rows: i32, cols: i32, out: usize, op: i32):
 export function reduceMid(x: usize, outer: i32, size: i32, inner: i32, out: usize, op: i32): void {
   if (op == R_SUM) midReduce(x, outer, size, inner, out, R_SUM);
   else if (op == R_MAX) midReduce(x, outer, size, inner, out, R_MAX);
-  else midReduce(x, outer, size, inner, out, 2);
+  else midReduce(x, outer, size, inner, out, R_MIN);
 }
 
 /** One step of reduceMid's accumulation (op a constant at each use). */
