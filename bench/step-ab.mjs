@@ -1,6 +1,7 @@
 // Timing of one training step from one or two builds (dist directories), for A/B comparisons:
 //   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <mlp|mlp-adam|mlp-momentum|transformer> <threads> <distA> [distB]
 //   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <workload> <threads> <dist> --patch <file> <from> <to> [--patch ...] [--blocks N]
+//   node --experimental-wasm-relaxed-simd bench/step-ab.mjs <workload> <threads> <dist> --preset <name> [--blocks N]
 // After a warm-up of 200 steps and then up to 1500 within 2 s (V8 keeps optimising a step's JavaScript
 // for about 1000-1500 calls: see STEP_WARMUP in bench/run.ts), 9 (--blocks) blocks of 100 steps (with two builds in one process the blocks alternate A, B,
 // order flipped every block, so both see the same machine load; with threads > 1 prefer one build per process,
@@ -18,7 +19,31 @@ const argv = process.argv.slice(2);
 const blocksAt = argv.indexOf('--blocks');
 const blocks = blocksAt >= 0 ? Number(argv.splice(blocksAt, 2)[1]) : 9;
 if (!(blocks >= 1)) throw new Error('step-ab: --blocks takes a positive count');
+// Named patches for experiments bench/RESULTS.md records. They make B compute wrong values where noted:
+// they measure what a cost would be without a mechanism, and are never a candidate change.
+const MOVE_OUT = 'function moveOut(st, view) {\n    resident.delete(st);';
+const PRESETS = {
+  // Activations moved out of the shared memory at the end of a backward pass land in a ring of 96
+  // preallocated arrays per length instead of fresh ones (copy kept): what the fresh arrays cost (their
+  // allocation and the GC it drives). Tensors older than 96 moves of their length read another's values.
+  'moves-ring': [['src/autograd/pinned.js', MOVE_OUT, 'const ring = new Map();\n' + MOVE_OUT + `
+    if (globalThis.__AB) {
+      let r = ring.get(view.length);
+      if (!r) ring.set(view.length, r = { i: 0, a: Array.from({ length: 96 }, () => new Float32Array(view.length)) });
+      const d = r.a[r.i++ % 96];
+      d.set(view);
+      st.data = d;
+      return view;
+    }`]],
+  // The moves skipped altogether: the Storage keeps the pinned view, which is reused (wrong values).
+  'moves-none': [['src/autograd/pinned.js', MOVE_OUT, MOVE_OUT + ' if (globalThis.__AB) return view;']],
+};
 const patches = [];
+for (let i = argv.indexOf('--preset'); i >= 0; i = argv.indexOf('--preset')) {
+  const name = argv.splice(i, 2)[1];
+  if (!PRESETS[name]) throw new Error(`step-ab: no preset ${name} (have ${Object.keys(PRESETS).join(', ')})`);
+  patches.push(...PRESETS[name]);
+}
 for (let i = argv.indexOf('--patch'); i >= 0; i = argv.indexOf('--patch')) {
   if (i + 3 >= argv.length) throw new Error('step-ab: --patch takes <file> <from> <to>');
   patches.push(argv.splice(i, 4).slice(1));
