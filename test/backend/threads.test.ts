@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf, onThreads } from './threads-helpers.js';
 import type { WasmKernels } from '../../src/backend/wasm/kernels.js';
-import { guidedChunks, guidedStart } from '../../src/backend/wasm/pool.js';
+import { MAP_ADAM, MAP_SGD } from '../../src/backend/wasm/kernels.js';
+import { WasmThreadPool, guidedChunks, guidedStart } from '../../src/backend/wasm/pool.js';
 
 type Exports = WasmKernels['exports'];
 /** Runs fn with some of k's exports replaced (spies on the kernels this thread calls), then puts them back. */
@@ -221,19 +222,27 @@ describe('backend/wasm: worker pool', () => {
       const one = fresh();
       be.threads.minElements = Infinity; // no split
       try { step(one); } finally { be.threads.minElements = minElements; }
-      // This thread's calls: parts of the arrays (split) or all of them (not split). On a loaded machine
-      // the worker may take every part before this thread claims one, so up to 5 attempts.
-      let parts = 0, whole = 0;
-      for (let attempt = 0; attempt < 5 && parts === 0; attempt++) {
-        const two = fresh();
+      // The step went to the pool as one job (its map), and this thread ran no whole-array call. Which
+      // thread runs which part is up to scheduling: on a loaded machine the worker may take every part.
+      const two = fresh();
+      let whole = 0;
+      const jobs: number[] = [];
+      const map = WasmThreadPool.prototype.map;
+      WasmThreadPool.prototype.map = function (this: WasmThreadPool, fn, ...rest) {
+        jobs.push(fn);
+        return map.call(this, fn, ...rest);
+      };
+      try {
         withExports(be.threads.forWork(Infinity)!, (ex) => ({
-          sgdStep: (...a) => { if (a[3] < n) parts++; else whole++; ex.sgdStep(...a); },
-          adamStep: (...a) => { if (a[4] < n) parts++; else whole++; ex.adamStep(...a); },
+          sgdStep: (...a) => { if (a[3] >= n) whole++; ex.sgdStep(...a); },
+          adamStep: (...a) => { if (a[4] >= n) whole++; ex.adamStep(...a); },
         }), () => step(two));
-        assert.equal(whole, 0, `${name}: ran unsplit`);
-        one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
+      } finally {
+        WasmThreadPool.prototype.map = map;
       }
-      assert.ok(parts > 0, `${name}: this thread ran no part in 5 attempts`);
+      assert.deepEqual(jobs, [name.includes('SGD') ? MAP_SGD : MAP_ADAM], `${name}: not one pool job`);
+      assert.equal(whole, 0, `${name}: ran unsplit`);
+      one.forEach((a, i) => assert.deepEqual(Array.from(two[i]!), Array.from(a), `${name}: array ${i}`));
     }
   }));
 
