@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getNumThreads, setNumThreads, threadsReady, rand, manualSeed, wasmBackend, withBackendName, linearOf, onThreads } from './threads-helpers.js';
-import type { WasmKernels } from '../../src/backend/wasm/kernels.js';
-import { MAP_ADAM, MAP_SGD } from '../../src/backend/wasm/kernels.js';
+import { MAP_ADAM, MAP_SGD, type WasmKernels } from '../../src/backend/wasm/kernels.js';
 import { WasmThreadPool, guidedChunks, guidedStart } from '../../src/backend/wasm/pool.js';
 
 type Exports = WasmKernels['exports'];
