@@ -213,7 +213,7 @@ function report(runs: RunOutput[], loads: string[], perRound: RunOutput[][]): st
     '(`a.matmul(b)`, `a.matmul(b.T)`), copies into wasm memory included; tfjs SGEMM includes `dataSync()`.', '');
   L.push(`- Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores (a shared VM: other jobs may run; 2-thread figures are the noisiest); Node ${process.versions.node}`);
   L.push(`- tsgrad wasm build: ${String(wasm1?.info?.build)} (${String(wasm1?.info?.tile)} tile${relaxedFlag.length ? ', --experimental-wasm-relaxed-simd' : ''}); single-thread L1 micro-kernel peak ${Number(wasm1?.info?.l1PeakGflops ?? NaN).toFixed(1)} GFLOPS`);
-  L.push(`- PyTorch ${String(torchRun?.info?.version ?? '–')} (Debian python3-torch), BLAS mapped: ${((torchRun?.info?.blas as string[] | undefined) ?? []).join(', ') || '–'}; threads via torch.set_num_threads + OMP/OPENBLAS_NUM_THREADS`);
+  L.push(`- PyTorch ${String(torchRun?.info?.version ?? '–')} (Debian python3-torch), BLAS mapped: ${((torchRun?.info?.blas as string[] | undefined) ?? []).join(', ') || '–'}${torchRun?.info?.openblasCore ? ` (OpenBLAS kernels: ${String(torchRun.info.openblasCore)})` : ''}; threads via torch.set_num_threads + OMP/OPENBLAS_NUM_THREADS`);
   L.push(`- tfjs-core ${pkgVersion('@tensorflow/tfjs-core')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD ${String(tfw?.info?.simd)}, multithread ${String(tfw?.info?.multithread)}: 1 thread in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')}`);
   for (const r of runs) for (const [k, v] of Object.entries(r.info ?? {})) if (k.endsWith(' error')) L.push(`- ${r.impl}: ${k.slice(0, -6)} not run: ${String(v)}`);
   L.push(`- 1-minute load average when each run started (a run's own load lingers into the next one's figure; 2 cores, shared VM): ${loads.join(', ')}`);
@@ -249,6 +249,13 @@ function report(runs: RunOutput[], loads: string[], perRound: RunOutput[][]): st
   const slowRounds = speedups.flatMap((x, i) => (x < 1.75 ? [`round ${i + 1} (${x.toFixed(2)}x)`] : []));
   if (slowRounds.length) {
     L.push(`- tsgrad-wasm's 2-thread SGEMM-512 ran at under 1.75x its 1-thread speed in ${slowRounds.join(', ')}, against about 1.95x in quiet spells: a slow spell of the host, which its 2-thread figures of that round share`);
+  }
+  // The ceiling the step targets sit under: a step that were all GEMM would run at the GEMM ratio. Each
+  // side's fastest SGEMM-512 process (either thread count, any round), as for the steps below.
+  const fastest = (impl: string, c: string) => Math.min(...perRound.map((rs) => bestOf(rs, impl, c)));
+  const gt = fastest('tsgrad-wasm', 'sgemm-NN-512'), gp = fastest('pytorch', 'sgemm-NN-512');
+  if (Number.isFinite(gt) && Number.isFinite(gp)) {
+    L.push(`- GEMM alone, for scale: each side's fastest SGEMM-512 (either thread count): ${fmtMs(gt)} ms vs PyTorch's ${fmtMs(gp)} ms, ${(gt / gp).toFixed(2)}x. A step that were all GEMM would show this ratio, and the mlp and transformer steps are mostly GEMM (wasm SIMD is 128 bits wide; the OpenBLAS kernels named above use the CPU's widest vectors, AVX-512 for Cooperlake)`);
   }
   for (const c of WORKLOADS) {
     const t = bestOf(runs, 'tsgrad-wasm', c), pt = bestOf(runs, 'pytorch', c), tw = get('tfjs-wasm', 1, c);

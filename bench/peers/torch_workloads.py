@@ -6,6 +6,7 @@ the runner. The runner points LD_LIBRARY_PATH at the OpenMP OpenBLAS; the BLAS a
 process is reported from /proc/self/maps.
 """
 import argparse
+import ctypes
 import json
 import statistics
 import time
@@ -23,6 +24,19 @@ def loaded_blas():
             if 'blas' in path or 'mkl' in path or 'gomp' in path:
                 libs.add(path)
     return sorted(libs)
+
+
+def openblas_core(libs):
+    # The kernel set OpenBLAS's runtime dispatch picked for this CPU (e.g. Cooperlake: AVX-512).
+    for path in libs:
+        if 'openblas' in path:
+            try:
+                fn = ctypes.CDLL(path).openblas_get_corename
+                fn.restype = ctypes.c_char_p
+                return fn().decode()
+            except (OSError, AttributeError):
+                return None
+    return None
 
 
 # Training steps also warm up for up to 1500 calls within 2 s (STEP_WARMUP in bench/run.ts).
@@ -125,7 +139,7 @@ def main():
             results.append({'case': name, 'ms': median_ms(build(), args.budget, STEP_WARMUP)})
     print(json.dumps({
         'impl': 'pytorch', 'threads': torch.get_num_threads(), 'results': results,
-        'info': {'version': torch.__version__, 'blas': loaded_blas()},
+        'info': {'version': torch.__version__, 'blas': loaded_blas(), 'openblasCore': openblas_core(loaded_blas())},
     }))
 
 
