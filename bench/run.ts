@@ -250,8 +250,8 @@ function report(runs: RunOutput[], loads: string[], perRound: RunOutput[][]): st
   if (slowRounds.length) {
     L.push(`- tsgrad-wasm's 2-thread SGEMM-512 ran at under 1.75x its 1-thread speed in ${slowRounds.join(', ')}, against about 1.95x in quiet spells: a slow spell of the host, which its 2-thread figures of that round share`);
   }
-  // The ceiling the step targets sit under: a step that were all GEMM would run at the GEMM ratio. Each
-  // side's fastest SGEMM-512 process (either thread count, any round), as for the steps below.
+  // For scale: a step that were all GEMM would run at the GEMM ratio. Each side's fastest SGEMM-512
+  // process (either thread count, any round), as for the steps below.
   const fastest = (impl: string, c: string) => Math.min(...perRound.map((rs) => bestOf(rs, impl, c)));
   const gt = fastest('tsgrad-wasm', 'sgemm-NN-512'), gp = fastest('pytorch', 'sgemm-NN-512');
   if (Number.isFinite(gt) && Number.isFinite(gp)) {

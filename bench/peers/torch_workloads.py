@@ -137,9 +137,10 @@ def main():
     for name, build in (('mlp', mlp_step), ('conv', conv_step), ('transformer', transformer_step)):
         if name in wanted:
             results.append({'case': name, 'ms': median_ms(build(), args.budget, STEP_WARMUP)})
+    blas = loaded_blas()
     print(json.dumps({
         'impl': 'pytorch', 'threads': torch.get_num_threads(), 'results': results,
-        'info': {'version': torch.__version__, 'blas': loaded_blas(), 'openblasCore': openblas_core(loaded_blas())},
+        'info': {'version': torch.__version__, 'blas': blas, 'openblasCore': openblas_core(blas)},
     }))
 
 
